@@ -1,0 +1,31 @@
+# The two commands of the README quick start. Both work on a fresh clone:
+# they create .venv, install qualcode with its test tools, then run.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+QC := $(BIN)/qualcode
+
+.PHONY: demo test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@echo "== Codebook =="
+	$(QC) codebook validate
+	@echo
+	@echo "== Cases (segments of coded speakers per district) =="
+	$(QC) cases
+	@echo
+	@echo "== Transcripts =="
+	$(QC) transcripts
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache
