@@ -52,7 +52,7 @@ def transcript_rows(corpus: Corpus) -> list[dict]:
                 "speakers": speakers,
                 "segments": len(segments),
                 "coded_segments": sum(1 for s in segments if not s.skipped),
-                "words": transcript.words,
+                "words": sum(len(s.text.split()) for s in segments),
                 "attributes": dict(transcript.attributes),
             }
         )
@@ -62,7 +62,8 @@ def transcript_rows(corpus: Corpus) -> list[dict]:
 def case_rows(corpus: Corpus) -> list[dict]:
     """One dict per case (value of the case attribute): transcripts, participants, segments, words.
 
-    ``segments`` counts segments of coded speakers only (interviewer turns excluded).
+    ``segments`` counts segments of coded speakers only (interviewer turns excluded); ``words``
+    counts every spoken word (speaker labels and front matter excluded).
     Transcripts without a case are grouped under ``None``.
     """
     groups: dict[str | None, list] = defaultdict(list)
@@ -81,7 +82,9 @@ def case_rows(corpus: Corpus) -> list[dict]:
                 "segments": sum(
                     1 for t in transcripts for s in corpus.segments_by_transcript[t.id] if not s.skipped
                 ),
-                "words": sum(t.words for t in transcripts),
+                "words": sum(
+                    len(s.text.split()) for t in transcripts for s in corpus.segments_by_transcript[t.id]
+                ),
             }
         )
     return rows

@@ -50,10 +50,6 @@ class Transcript:
     turns: list[Turn]
     body_line: int = 1  # line of the file where ``text`` starts (after front matter)
 
-    @property
-    def words(self) -> int:
-        return len(self.text.split())
-
     def line_of(self, offset: int) -> int:
         """The file line holding character ``offset`` of the body text."""
         return self.body_line + self.text.count("\n", 0, offset)

@@ -83,8 +83,15 @@ def load_yaml(text: str, filename: str, line_offset: int = 0):
         return None, [Problem(filename, line, f"YAML error: {getattr(exc, 'problem', exc)}")]
 
 
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
 def _convert(node, loader, filename, offset, problems):
     line = node.start_mark.line + 1 + offset
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"could not determine a constructor for the tag '{node.tag}'", node.start_mark
+        )
     if isinstance(node, yaml.MappingNode):
         result = LineDict()
         result.line = line

@@ -1,0 +1,51 @@
+"""The bundled demo study meets the shape the README promises."""
+
+from collections import Counter
+
+import pytest
+
+from qualcode.project import open_project
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def demo():
+    warnings = []
+    project = open_project(REPO, warn=warnings.append)
+    project.corpus
+    return project, warnings
+
+
+def test_demo_study_loads_without_warnings(demo):
+    _, warnings = demo
+    assert warnings == []
+
+
+def test_demo_study_size_and_design(demo):
+    project, _ = demo
+    transcripts = project.transcripts
+    assert len(transcripts) >= 14
+    assert len({t.attributes["case"] for t in transcripts}) >= 6
+    roles = {t.attributes["role"] for t in transcripts}
+    assert {"teacher", "principal", "district administrator", "coach", "parent"} <= roles
+    for t in transcripts:
+        words = len(t.text.split())
+        assert 900 <= words <= 2500, (t.id, words)
+        assert {"case", "participant", "role", "school"} <= set(t.attributes), t.id
+
+
+def test_demo_study_uses_the_transcript_conventions(demo):
+    project, _ = demo
+    speakers = Counter(s.speaker for s in project.segments)
+    assert speakers["Q"] and speakers["A"], "a Q:/A: transcript"
+    assert speakers["Speaker 2"], "a timestamped [hh:mm:ss] Speaker 2: transcript"
+    texts = "\n".join(t.text for t in project.transcripts)
+    assert "[crosstalk]" in texts and " um" in texts.lower()
+    front_matter_less = [t for t in transcripts_without_front_matter()]
+    assert front_matter_less, "some attributes come only from attributes.csv"
+
+
+def transcripts_without_front_matter():
+    for path in (REPO / "transcripts").rglob("*.txt"):
+        if not path.read_text(encoding="utf-8").startswith("---"):
+            yield path
