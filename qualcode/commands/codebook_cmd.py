@@ -110,4 +110,45 @@ def render_tree(book: Codebook, brief: bool = False, width: int = 88) -> str:
     return "\n".join(lines)
 
 
+@codebook.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.pass_context
+def rename(ctx, old, new):
+    """Rename code OLD to NEW in the codebook and in every coder's codings.
+
+    Comments and layout of the codebook are kept.
+
+    \b
+    Example:
+      qualcode codebook rename plc professional_learning_communities
+    """
+    from ..codebook_edit import rename_code
+
+    changed = rename_code(ctx.obj.project, old, new)
+    click.echo(f"renamed '{old}' to '{new}' in the codebook and in {changed} coding(s)", err=True)
+
+
+@codebook.command("merge")
+@click.argument("codes", nargs=-1, required=True)
+@click.pass_context
+def merge(ctx, codes):
+    """Merge codes into one: qualcode codebook merge SRC... INTO TARGET.
+
+    The sources' keywords, patterns, examples and children move to TARGET, the sources leave
+    the codebook, and every coding of a source becomes a TARGET coding (once per segment).
+
+    \b
+    Example:
+      qualcode codebook merge peer_observation walkthroughs INTO collaborative_pl
+    """
+    from ..codebook_edit import merge_codes
+
+    if len(codes) < 3 or codes[-2].upper() != "INTO":
+        raise click.UsageError("write it as: qualcode codebook merge SRC [SRC...] INTO TARGET")
+    sources, into = list(codes[:-2]), codes[-1]
+    changed = merge_codes(ctx.obj.project, sources, into)
+    click.echo(f"merged {', '.join(sources)} into '{into}': {changed} coding(s) recoded", err=True)
+
+
 COMMANDS = [codebook]
