@@ -53,7 +53,7 @@ def now() -> str:
 
 def coder_slug(coder: str) -> str:
     """File-name form of a coder name: ``Ana Ruiz`` -> ``ana-ruiz``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", coder.casefold()).strip("-")
+    slug = re.sub(r"[\W_]+", "-", coder.casefold()).strip("-")
     if not slug:
         raise QualcodeError(f"coder name '{coder}' has no letters or digits; use a name like 'ana' or 'Ana Ruiz'")
     return slug
@@ -397,11 +397,13 @@ def _resolve_file(coder_file: CoderFile, corpus, codebook) -> CodingSet:
     return result
 
 
-def load_codings(project: "Project", coders: Iterable[str] | None = None, persist: bool = True) -> CodingSet:
+def load_codings(project: "Project", coders: Iterable[str] | None = None, persist: bool = True,
+                  warn_orphans: bool = True) -> CodingSet:
     """All (or the named) coders' codings, resolved against the current transcripts.
 
     Re-anchored codings are saved back (``persist``) with their new anchors, under the lock;
-    orphans and codings of unknown codes are reported as warnings and kept in the store.
+    orphans and codings of unknown codes are reported as warnings (orphans unless
+    ``warn_orphans`` is False: the orphan commands list them anyway) and kept in the store.
     """
     store = store_for(project)
     files = store.read_all()
@@ -434,7 +436,7 @@ def load_codings(project: "Project", coders: Iterable[str] | None = None, persis
             f"{len(merged.reanchored)} coding(s) moved to the edited text of their segment after transcript edits"
             + (" (anchors saved)" if persist else "")
         )
-    if merged.orphans:
+    if merged.orphans and warn_orphans:
         project.warning(
             f"{len(merged.orphans)} orphaned coding(s): their text is no longer in the transcripts. "
             "They are kept; review them with `qualcode orphans`"

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def find_orphans(project: "Project", coder: str | None = None) -> list[Orphan]:
-    codings = load_codings(project, [coder] if coder else None)
+    codings = load_codings(project, [coder] if coder else None, warn_orphans=False)
     return codings.orphans
 
 

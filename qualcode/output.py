@@ -75,7 +75,9 @@ def _table_cell(value) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.2f}"
-    return " ".join(str(value).split())
+    text = str(value)
+    indent = len(text) - len(text.lstrip(" "))  # keep tree indentation
+    return " " * indent + " ".join(text.split())
 
 
 def _row(values, widths) -> str:

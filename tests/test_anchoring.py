@@ -1,0 +1,154 @@
+"""Codings survive transcript edits: kept, re-anchored, or orphaned — never dropped."""
+
+import json
+
+import pytest
+
+from qualcode.anchoring import Anchor, locate_quote, reanchor
+from qualcode.codings import load_codings, store_for
+from qualcode.handcoding import add_codings
+from qualcode.orphans import delete, reattach
+from qualcode.project import open_project
+
+TEXT = """\
+---
+case: Bayview
+role: principal
+---
+Interviewer: Tell me about your teams.
+
+Renata Villalobos: Every Wednesday our grade-level teams meet for an hour and bring the benchmark results.
+
+Renata Villalobos: Maria Lopez runs the third-grade team and she is relentless about student work.
+
+Interviewer: And the students?
+
+Renata Villalobos: We have an intervention block every afternoon for kids who need more.
+"""
+
+
+def setup(make_project):
+    root = make_project({"bayview/principal-01.txt": TEXT})
+    project = open_project(root)
+    spoken = [s for s in project.segments if not s.skipped]
+    add_codings(project, spoken[0].id, ["data_use"], "ana")
+    add_codings(project, spoken[1].id, ["collaborative_pl"], "ana")
+    add_codings(project, spoken[2].id, ["coaching"], "ana")
+    return root, spoken
+
+
+def edit(root, old, new):
+    path = root / "transcripts" / "bayview" / "principal-01.txt"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def stored(root):
+    lines = (root / "codings" / "ana.jsonl").read_text().splitlines()[1:]
+    return [json.loads(line) for line in lines]
+
+
+def test_anchoring_unchanged_segments_keep_their_ids_when_a_paragraph_is_inserted_above(make_project):
+    root, spoken = setup(make_project)
+    edit(root, "Interviewer: Tell me about your teams.", "Interviewer: Thanks for coming.\n\nRenata Villalobos: Happy to.\n\nInterviewer: Tell me about your teams.")
+    project = open_project(root)
+    codings = load_codings(project)
+    assert {(c.segment, c.code) for c in codings.codings} == {
+        (spoken[0].id, "data_use"), (spoken[1].id, "collaborative_pl"), (spoken[2].id, "coaching")
+    }
+    assert codings.reanchored == [] and codings.orphans == []
+
+
+def test_anchoring_typo_fix_reanchors_and_saves_the_new_anchor(make_project):
+    root, spoken = setup(make_project)
+    edit(root, "relentless about student work", "relentless about students' work")
+    project = open_project(root)
+    codings = load_codings(project)
+    [(old, new, score)] = codings.reanchored
+    assert old.segment == spoken[1].id and new.segment != spoken[1].id
+    assert score > 90
+    assert project.corpus.segment_index[new.segment].text.endswith("students' work.")
+    saved = {r["code"]: r for r in stored(root)}
+    assert saved["collaborative_pl"]["segment"] == new.segment
+    assert saved["collaborative_pl"]["anchor"]["quote"].endswith("students' work.")
+    assert any("moved to the edited text" in w for w in project.warnings)
+    assert [e["action"] for e in store_for(project).read_log()][-1] == "reanchor"
+    # Loading again finds everything in place: nothing more to move.
+    assert load_codings(open_project(root)).reanchored == []
+
+
+def test_anchoring_name_replaced_by_placeholder(make_project):
+    root, spoken = setup(make_project)
+    edit(root, "Maria Lopez runs", "[TEACHER] runs")
+    codings = load_codings(open_project(root))
+    assert [(o.code, n.code) for o, n, _ in codings.reanchored] == [("collaborative_pl", "collaborative_pl")]
+    assert codings.orphans == []
+
+
+def test_anchoring_short_segment_edit_is_saved_by_its_context():
+    anchor = Anchor("Maria said yes.", before="Interviewer: Who agreed? Pat:", after="Interviewer: And then?")
+    from qualcode.segment import Segment
+
+    text = "Interviewer: Who agreed?\n\nPat: [TEACHER] said yes.\n\nInterviewer: And then?"
+    start = text.index("[TEACHER]")
+    segment = Segment("t#x", "t", "Pat", start, start + len("[TEACHER] said yes."), "[TEACHER] said yes.")
+    found = reanchor(anchor, [segment], text)
+    assert found is not None and found[0] is segment
+
+
+def test_anchoring_deleted_text_becomes_an_orphan_that_is_kept(make_project):
+    root, spoken = setup(make_project)
+    edit(root, "Renata Villalobos: We have an intervention block every afternoon for kids who need more.\n", "")
+    project = open_project(root)
+    codings = load_codings(project)
+    assert [o.coding.code for o in codings.orphans] == ["coaching"]
+    assert len(codings.codings) == 2
+    assert any("1 orphaned coding(s)" in w for w in project.warnings)
+    assert "coaching" in {r["code"] for r in stored(root)}  # still in the store
+
+
+def test_anchoring_orphans_can_be_reattached_or_deleted(make_project):
+    root, spoken = setup(make_project)
+    edit(root, "We have an intervention block every afternoon for kids who need more.",
+         "Honestly, the afternoons are the hard part.")
+    project = open_project(root)
+    target = [s for s in project.segments if not s.skipped][2]
+    assert reattach(project, spoken[2].id, target.id) == 1
+    codings = load_codings(open_project(root))
+    assert (target.id, "coaching") in {(c.segment, c.code) for c in codings.codings}
+    assert codings.orphans == []
+
+    edit(root, "Honestly, the afternoons are the hard part.", "Something else entirely now, about lunch menus.")
+    project = open_project(root)
+    assert delete(project, target.id) == 1
+    assert load_codings(open_project(root)).orphans == []
+    assert store_for(project).read_log()[-1]["action"] == "delete-orphan"
+
+
+def test_anchoring_whole_transcript_removed_orphans_everything(make_project):
+    root, _ = setup(make_project)
+    (root / "transcripts" / "bayview" / "principal-01.txt").unlink()
+    (root / "transcripts" / "other.txt").write_text("---\ncase: X\n---\nQ: hi\nA: yo\n")
+    codings = load_codings(open_project(root))
+    assert len(codings.orphans) == 3
+    assert {o.reason for o in codings.orphans} == {"transcript 'bayview/principal-01' is gone"}
+
+
+@pytest.mark.parametrize(
+    "quote, expected",
+    [
+        ("grade-level teams meet for an hour", "grade-level teams meet for an hour"),
+        ("GRADE-LEVEL   teams\nmeet", "grade-level teams meet"),
+        ("grade-levle teams meet for an hour", "grade-level teams meet for an hou"),
+    ],
+)
+def test_anchoring_locate_quote_exact_then_fuzzy(quote, expected):
+    text = "Every Wednesday our grade-level teams meet for an hour and bring the benchmark results."
+    start, end, score = locate_quote(quote, text)
+    assert text[start:end].startswith(expected[:20])
+    assert (score == 100) == (quote.lower().split() == expected.lower().split())
+
+
+def test_anchoring_locate_quote_not_found():
+    assert locate_quote("nothing like this at all here", "Every Wednesday our teams meet.") is None
