@@ -36,6 +36,7 @@ def create_project(directory: Path) -> list[Path]:
         (CONFIG_FILE, "qualcode.yaml"),
         (DEFAULT_CODEBOOK, "district-practices.yaml"),
         (EXAMPLE_TRANSCRIPT, "example-transcript.txt"),
+        (".gitignore", "gitignore"),
     ):
         target = directory / relative
         if target.exists():

@@ -28,7 +28,7 @@ def test_cli_init_creates_a_working_project_and_refuses_to_overwrite(cli, tmp_pa
     target = tmp_path / "study"
     result = cli("init", target)
     assert result.exit_code == 0, result.output
-    for relative in ("qualcode.yaml", "codebooks/district-practices.yaml", "transcripts/example/teacher-01.txt"):
+    for relative in ("qualcode.yaml", "codebooks/district-practices.yaml", "transcripts/example/teacher-01.txt", ".gitignore"):
         assert (target / relative).is_file()
     for folder in ("codings", "reports", "memos"):
         assert (target / folder).is_dir()
