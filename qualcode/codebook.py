@@ -132,16 +132,20 @@ class Codebook:
         return code.color
 
 
-def load_codebook(path: Path, display: str | None = None) -> Codebook:
-    """Load and validate; raise CodebookError listing every problem."""
-    codebook, problems = validate_codebook(path, display)
+def load_codebook(path: Path, display: str | None = None, check_patterns: bool = True) -> Codebook:
+    """Load and validate; raise CodebookError listing every problem.
+
+    ``check_patterns=False`` skips the spaCy schema check of token patterns (importing spaCy
+    costs seconds), for commands that never match: hand coding, retrieval, reports.
+    """
+    codebook, problems = validate_codebook(path, display, check_patterns)
     if problems:
         raise CodebookError(problems)
     assert codebook is not None
     return codebook
 
 
-def validate_codebook(path: Path, display: str | None = None) -> tuple[Codebook | None, list[Problem]]:
+def validate_codebook(path: Path, display: str | None = None, check_patterns: bool = True) -> tuple[Codebook | None, list[Problem]]:
     """Return ``(codebook or None, problems)``; the codebook is None when any problem exists."""
     display = display or str(path)
     try:
@@ -155,15 +159,15 @@ def validate_codebook(path: Path, display: str | None = None) -> tuple[Codebook 
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         return None, [Problem(display, line, "not valid UTF-8; save the codebook as UTF-8")]
-    codebook, problems = parse_codebook(text, display)
+    codebook, problems = parse_codebook(text, display, check_patterns)
     if codebook is not None:
         codebook.path = path
         codebook.sha256 = hashlib.sha256(raw).hexdigest()
     return codebook, problems
 
 
-def parse_codebook(text: str, display: str = "codebook") -> tuple[Codebook | None, list[Problem]]:
-    """Parse and validate codebook YAML text."""
+def parse_codebook(text: str, display: str = "codebook", check_patterns: bool = True) -> tuple[Codebook | None, list[Problem]]:
+    """Parse and validate codebook YAML text (spaCy pattern schemas too, unless told not to)."""
     tabs = tab_problems(text, display)
     data, yaml_problems = load_yaml(text, display)
     tab_lines = {p.line for p in tabs}
@@ -175,7 +179,7 @@ def parse_codebook(text: str, display: str = "codebook") -> tuple[Codebook | Non
     if not isinstance(data, LineDict):
         return None, sorted(problems + [Problem(display, 1, "the codebook must be a mapping with 'name' and 'codes'")])
 
-    checker = _Checker(display)
+    checker = _Checker(display, check_patterns)
     checker.problems += problems
     for key in data:
         if key not in TOP_KEYS:
@@ -204,8 +208,9 @@ def parse_codebook(text: str, display: str = "codebook") -> tuple[Codebook | Non
 class _Checker:
     """Walks the YAML tree, building codes and collecting problems."""
 
-    def __init__(self, display: str):
+    def __init__(self, display: str, check_patterns: bool = True):
         self.display = display
+        self.check_patterns = check_patterns
         self.problems: list[Problem] = []
         self.seen_ids: dict[str, int] = {}
 
@@ -318,8 +323,6 @@ class _Checker:
         if not isinstance(value, LineList):
             self.add(item.line_of("patterns"), f"code '{name}': 'patterns' must be a list of token patterns")
             return [], []
-        from spacy.schemas import validate_token_pattern
-
         out, lines = [], []
         for index, pattern in enumerate(value):
             line = value.line_of(index)
@@ -328,13 +331,30 @@ class _Checker:
                                "e.g. [{LEMMA: look}, {LOWER: at}, {LEMMA: datum}]")
                 continue
             plain = _plain(pattern)
-            errors = validate_token_pattern(plain)
+            errors = _pattern_errors(plain) if self.check_patterns else []
             if errors:
                 self.add(line, f"code '{name}': invalid spaCy pattern: {'; '.join(errors)}")
                 continue
             out.append(plain)
             lines.append(line)
         return out, lines
+
+
+def _pattern_errors(pattern: list[dict]) -> list[str]:
+    from spacy.schemas import validate_token_pattern  # heavy import: only when checking
+
+    return validate_token_pattern(pattern)
+
+
+def pattern_problems(codebook: Codebook) -> list[Problem]:
+    """spaCy schema problems of every pattern of a codebook loaded without that check."""
+    problems = []
+    for code in codebook.walk():
+        for pattern, line in zip(code.patterns, code.pattern_lines):
+            errors = _pattern_errors(pattern)
+            if errors:
+                problems.append(Problem(codebook.display, line, f"code '{code.id}': invalid spaCy pattern: {'; '.join(errors)}"))
+    return problems
 
 
 def _plain(value):

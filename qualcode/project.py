@@ -206,9 +206,12 @@ class Project:
 
     @cached_property
     def codebook(self):
+        """The codebook, structurally validated. spaCy pattern schemas are checked where
+        patterns are used (``codebook validate``, ``check``, the matcher): importing spaCy costs
+        seconds that hand-coding commands should not pay."""
         from .codebook import load_codebook
 
-        return load_codebook(self.codebook_path, display=self.display(self.codebook_path))
+        return load_codebook(self.codebook_path, display=self.display(self.codebook_path), check_patterns=False)
 
     @cached_property
     def nlp(self):

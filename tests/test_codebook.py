@@ -112,3 +112,14 @@ def test_codebook_packaged_copy_is_the_default_codebook():
 
 def _tree(book, code_id):
     return [book.by_id[i] for i in book.descendants(code_id)]
+
+
+def test_codebook_pattern_check_can_be_deferred_and_run_later():
+    text = "name: T\ncodes:\n  - id: a\n    patterns:\n      - [{LEMMA: x}, {FOO: 1}]\n"
+    book, problems = parse_codebook(text, "cb.yaml", check_patterns=False)
+    assert problems == []
+    from qualcode.codebook import pattern_problems
+
+    assert [str(p) for p in pattern_problems(book)] == [
+        "cb.yaml:5: code 'a': invalid spaCy pattern: [pattern -> 1 -> FOO] Extra inputs are not permitted"
+    ]
