@@ -89,6 +89,23 @@ def annotate(project: "Project", segment_id: str, text: str, coder: str) -> Note
     return note
 
 
+def remove_notes(project: "Project", segment_id: str, coder: str, text: str | None = None) -> int:
+    """Delete the coder's notes on a segment (only the one with ``text`` when given)."""
+    removed = 0
+    with store_for(project).transaction(coder) as current:
+        kept = []
+        for note in current.notes:
+            if note.segment == segment_id and (text is None or note.text == text.strip()):
+                current.record("delete-note", transcript=note.transcript, segment=segment_id, text=note.text)
+                removed += 1
+            else:
+                kept.append(note)
+        current.notes = kept
+    if not removed and segment_id not in project.corpus.segment_index:
+        project.corpus.segment(segment_id)  # unknown segment: error with nearest ids
+    return removed
+
+
 def mark_done(project: "Project", transcript_ids: Sequence[str], coder: str, undo: bool = False) -> list[str]:
     """Mark transcripts fully coded by ``coder`` (or unmark with ``undo``); return those changed."""
     for transcript_id in transcript_ids:

@@ -196,3 +196,15 @@ def test_cli_codebook_merge_moves_rules_and_recodes_once_per_segment(make_projec
         [(seg, "collaborative_pl"), (spoken["bayview/parent-01"].id, "collaborative_pl")]
     )
     assert cli("-C", root, "codebook", "merge", "data_use", "collaborative_pl").exit_code == 2
+
+
+def test_cli_annotate_delete_notes(make_project, cli):
+    root, _, spoken = setup(make_project)
+    seg = spoken["alder-creek/teacher-01"].id
+    cli("-C", root, "annotate", seg, "one", "--coder", "ana")
+    cli("-C", root, "annotate", seg, "two", "--coder", "ana")
+    assert cli("-C", root, "annotate", seg, "one", "--delete", "--coder", "ana").stderr == f"{seg}: 1 note(s) deleted (ana)\n"
+    assert [n.text for n in load_codings(open_project(root)).notes] == ["two"]
+    assert cli("-C", root, "annotate", seg, "--delete", "--coder", "ana").stderr == f"{seg}: 1 note(s) deleted (ana)\n"
+    assert load_codings(open_project(root)).notes == []
+    assert cli("-C", root, "annotate", seg, "--coder", "ana").exit_code == 2

@@ -8,7 +8,7 @@ import textwrap
 import click
 
 from ..codings import load_codings
-from ..handcoding import add_codings, annotate as annotate_segment, mark_done, remove_codings
+from ..handcoding import add_codings, annotate as annotate_segment, mark_done, remove_codings, remove_notes
 from ..identity import resolve_coder
 from ..output import to_json, to_table
 from ..retrieval import coder_summary
@@ -64,17 +64,25 @@ def uncode(project, segment_id, code_ids, coder):
 
 @click.command("annotate")
 @click.argument("segment_id")
-@click.argument("text")
+@click.argument("text", required=False)
 @coder_option
+@click.option("--delete", is_flag=True, help="Delete your notes on SEGMENT_ID instead (all of them, or the one whose text is TEXT).")
 @pass_project
-def annotate(project, segment_id, text, coder):
-    """Attach a note (TEXT) to SEGMENT_ID.
+def annotate(project, segment_id, text, coder, delete):
+    """Attach a note (TEXT) to SEGMENT_ID, or --delete notes.
 
     \b
     Example:
       qualcode annotate bayview/coach-01#fb8b9b27 "coaching kept apart from evaluation" --coder ana
+      qualcode annotate bayview/coach-01#fb8b9b27 --delete --coder ana
     """
     coder = resolve_coder(coder, cwd=project.root)
+    if delete:
+        removed = remove_notes(project, segment_id, coder, text)
+        click.echo(f"{segment_id}: {removed} note(s) deleted ({coder})", err=True)
+        return
+    if text is None:
+        raise click.UsageError("give the note TEXT (or --delete)")
     annotate_segment(project, segment_id, text, coder)
     click.echo(f"{segment_id}: note added ({coder})", err=True)
 
@@ -118,7 +126,9 @@ def _style_code(project, code_id: str) -> str:
 def show(project, transcript_id, coders):
     """Print a transcript segment by segment with speakers, ids and codes.
 
-    Codes are coloured per code on a terminal and plain when piped.
+    Shows every coder's codes (and who gave them). To code blind, independently of the
+    others, pass --coder with your own name: only your codes and notes are shown. Codes are
+    coloured per code on a terminal and plain when piped.
 
     \b
     Example:
