@@ -21,8 +21,12 @@ demo: $(STAMP)
 	@echo "== Cases (segments of coded speakers per district) =="
 	$(QC) cases
 	@echo
-	@echo "== Transcripts =="
-	$(QC) transcripts
+	@echo "== Coders (hand codings in codings/) =="
+	$(QC) coders
+	$(QC) check
+	@echo
+	@echo "== Inter-coder agreement (ana and ben) =="
+	$(QC) agree --coders ana,ben
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
