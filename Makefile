@@ -27,9 +27,19 @@ demo: $(STAMP)
 	@echo
 	@echo "== Inter-coder agreement (ana and ben) =="
 	$(QC) agree --coders ana,ben
+	@echo
+	@echo "== Cross-case matrix: segments per theme and district (coders ana and ben) =="
+	$(QC) matrix --coders ana,ben
+	@echo
+	@echo "== Cross-case report =="
+	$(QC) report --coders ana,ben -o reports/cross-case.html
+	@echo "Open reports/cross-case.html in a browser (it works offline)."
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_report.py

@@ -37,7 +37,22 @@ def warn(message: str) -> None:
 
 
 class QualcodeGroup(click.Group):
-    """Turns library errors into clean CLI errors (no tracebacks for user mistakes)."""
+    """Loads commands lazily and turns library errors into clean CLI errors (no tracebacks
+    for user mistakes)."""
+
+    def list_commands(self, ctx):
+        from .commands import REGISTRY
+
+        return sorted(set(super().list_commands(ctx)) | set(REGISTRY))
+
+    def get_command(self, ctx, name):
+        if name not in self.commands:
+            from .commands import load_command
+
+            command = load_command(name)
+            if command is not None:
+                self.add_command(command)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx):
         try:
@@ -76,7 +91,3 @@ def run() -> None:
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
 
-
-from .commands import register  # noqa: E402  (commands import ``main``)
-
-register(main)

@@ -128,6 +128,9 @@ def _recode(project: "Project", mapping: dict[str, str], action: str) -> int:
                 current.record(action, transcript=coding.transcript, segment=coding.segment,
                                old_code=coding.code, code=new_code)
                 changed += 1
+    from .suggestion_store import recode_suggestions  # pending suggestions and decisions follow
+
+    recode_suggestions(project, mapping)
     return changed
 
 

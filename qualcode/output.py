@@ -34,7 +34,7 @@ def safe_cell(value) -> str:
 def to_csv(rows: Sequence[dict], columns: Sequence[str]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([safe_cell(c) for c in columns])  # headers can come from user data (attribute values)
     for row in rows:
         writer.writerow([safe_cell(_flat(row.get(c))) for c in columns])
     return buffer.getvalue()

@@ -10,10 +10,42 @@ from tests.conftest import INTERVIEW, REPO
 
 
 def all_commands(group=main, prefix=()):
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         yield (*prefix, name), command
         if isinstance(command, click.Group):
             yield from all_commands(command, (*prefix, name))
+
+
+def test_cli_command_registry_matches_the_command_modules():
+    import importlib
+    import pkgutil
+
+    import qualcode.commands as package
+    from qualcode.commands import REGISTRY
+
+    defined = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.endswith("_cmd"):
+            module = importlib.import_module(f"qualcode.commands.{info.name}")
+            defined.update({command.name: info.name for command in module.COMMANDS})
+    assert defined == REGISTRY
+
+
+def test_cli_hand_coding_commands_do_not_import_heavy_libraries(tmp_path):
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from qualcode.cli import main\n"
+        f"CliRunner().invoke(main, ['init', {str(tmp_path / 'p')!r}])\n"
+        f"CliRunner().invoke(main, ['-C', {str(tmp_path / 'p')!r}, 'code', '--help'])\n"
+        f"CliRunner().invoke(main, ['-C', {str(tmp_path / 'p')!r}, 'segments'])\n"
+        f"CliRunner().invoke(main, ['-C', {str(tmp_path / 'p')!r}, 'stats'])\n"
+        "print(sorted(m for m in ('pandas', 'spacy', 'numpy', 'jinja2') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO)
+    assert result.stdout.strip() == "[]", result.stderr
 
 
 def test_cli_every_command_has_help_with_an_example(cli):

@@ -1,0 +1,306 @@
+/* qualcode cross-case report: recomputes the heatmap for the chosen measure, level and filters,
+   and shows the quotes behind any cell. User text is only ever inserted with textContent.
+   format()/heatBin() must stay in step with format_value()/heat_bin() in qualcode/report.py. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("qc-data").textContent);
+  var codes = data.codes, quotes = data.quotes, transcripts = data.transcripts, columns = data.columns;
+  var UNITS = { segments: "segments", transcripts: "transcripts", participants: "participants", share: "of segments" };
+  var PAGE = 100;
+  var state = { measure: "segments", level: "top", filters: {} };
+  var panelSpec = null, panelOpener = null, panelShown = 0, panelList = [];
+
+  // Each quote carries its codes and every code above them (a parent counts its children).
+  quotes.forEach(function (q) {
+    q.m = {};
+    q.c.forEach(function (c) { for (var k = c; k !== -1; k = codes[k].parent) q.m[k] = true; });
+  });
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function format(value, measure) {
+    if (measure !== "share") return String(value);
+    if (value > 0 && value < 0.005) return "<1%";
+    return Math.floor(value * 100 + 0.5) + "%";
+  }
+
+  function heatBin(value, peak) {
+    if (value <= 0 || peak <= 0) return 0;
+    return Math.max(1, Math.min(5, Math.ceil(value / peak * 5)));
+  }
+
+  function passes(t, useFilters) {
+    if (!useFilters) return true;
+    for (var name in state.filters) {
+      if (state.filters[name] !== "" && t.f[name] !== state.filters[name]) return false;
+    }
+    return true;
+  }
+
+  function participant(q) {
+    var t = transcripts[q.t];
+    return t.p !== null ? "p:" + t.p : "s:" + t.id + "\u241f" + q.s;
+  }
+
+  // Quote indices behind a cell: code (with its sub-codes), column (-1: all), optional 2nd code.
+  function cellQuotes(spec) {
+    var out = [];
+    quotes.forEach(function (q, i) {
+      var t = transcripts[q.t];
+      if (!q.m[spec.code] || (spec.code2 !== undefined && !q.m[spec.code2])) return;
+      if (spec.col !== -1 && t.col !== spec.col) return;
+      if (!passes(t, !spec.plain)) return;
+      out.push(i);
+    });
+    return out;
+  }
+
+  function rowCodes() {
+    return state.level === "top" ? data.top : codes.map(function (_c, i) { return i; });
+  }
+
+  // values[code][col] for col in 0..columns.length (the last one is "all cases").
+  function computeMatrix() {
+    var ncol = columns.length, rows = rowCodes(), measure = state.measure;
+    var sets = {}, denominators = [];
+    for (var c = 0; c <= ncol; c++) denominators.push(0);
+    transcripts.forEach(function (t) {
+      if (!passes(t, true)) return;
+      denominators[t.col] += t.n;
+      denominators[ncol] += t.n;
+    });
+    rows.forEach(function (code) {
+      sets[code] = [];
+      for (var c = 0; c <= ncol; c++) sets[code].push({});
+    });
+    quotes.forEach(function (q, i) {
+      var t = transcripts[q.t];
+      if (!passes(t, true)) return;
+      var key = measure === "transcripts" ? q.t : measure === "participants" ? participant(q) : i;
+      rows.forEach(function (code) {
+        if (!q.m[code]) return;
+        sets[code][t.col][key] = true;
+        sets[code][ncol][key] = true;
+      });
+    });
+    var values = {};
+    rows.forEach(function (code) {
+      values[code] = sets[code].map(function (set, col) {
+        var n = Object.keys(set).length;
+        if (measure !== "share") return n;
+        return denominators[col] ? n / denominators[col] : 0;
+      });
+    });
+    return { rows: rows, values: values };
+  }
+
+  function filterText() {
+    var parts = [];
+    for (var name in state.filters) if (state.filters[name] !== "") parts.push(name + ": " + state.filters[name]);
+    return parts.join(", ");
+  }
+
+  function renderMatrix() {
+    var result = computeMatrix(), ncol = columns.length, measure = state.measure, peak = 0;
+    result.rows.forEach(function (code) {
+      for (var c = 0; c < ncol; c++) peak = Math.max(peak, result.values[code][c]);
+    });
+    var body = document.createElement("tbody");
+    result.rows.forEach(function (code) {
+      var info = codes[code], tr = el("tr"), th = el("th", "d" + info.depth), link = el("a", null, info.label);
+      tr.setAttribute("data-code-id", info.id);
+      th.setAttribute("scope", "row");
+      link.setAttribute("href", "#code-" + info.id);
+      th.appendChild(link);
+      tr.appendChild(th);
+      result.values[code].forEach(function (value, col) {
+        var total = col === ncol, td = el("td", total ? "total" : "h" + heatBin(value, peak));
+        var button = el("button", null, format(value, measure));
+        var where = total ? "all cases" : columns[col];
+        button.type = "button";
+        button.setAttribute("data-code", String(code));
+        button.setAttribute("data-col", String(total ? -1 : col));
+        var unit = value === 1 && measure !== "share" ? UNITS[measure].replace(/s$/, "") : UNITS[measure];
+        button.setAttribute("aria-label", info.label + " in " + where + ": " + format(value, measure) + " " + unit);
+        td.appendChild(button);
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    var table = document.getElementById("matrix");
+    table.replaceChild(body, table.tBodies[0]);
+    document.getElementById("legend-peak").textContent = format(peak, measure);
+    document.getElementById("matrix-measure").textContent = data.measures[measure].toLowerCase();
+    var filters = filterText();
+    document.getElementById("matrix-filter").textContent = filters ? " (" + filters + ")" : "";
+    document.querySelectorAll(".measure-notes [data-measure]").forEach(function (p) {
+      p.hidden = p.getAttribute("data-measure") !== measure;
+    });
+    if (panelSpec && !panelSpec.plain) {
+      panelOpener = findButton(panelSpec.code, panelSpec.col) || panelOpener;
+      showQuotes(panelSpec, panelOpener, false);
+    }
+  }
+
+  function findButton(code, col) {
+    return document.querySelector('#matrix button[data-code="' + code + '"][data-col="' + col + '"]');
+  }
+
+  // --- Quotes ----------------------------------------------------------------------------------
+
+  function highlighted(text, evidence) {
+    var fragment = document.createDocumentFragment(), spans = evidence.slice().sort(function (a, b) { return a[0] - b[0]; });
+    var cursor = 0;
+    spans.forEach(function (span) {
+      var start = Math.max(span[0], cursor), end = span[1];
+      if (end <= start) return;
+      if (start > cursor) fragment.appendChild(document.createTextNode(text.slice(cursor, start)));
+      var mark = el("mark", null, text.slice(start, end));
+      mark.title = "Evidence for the suggestion “" + codes[span[2]].label + "” (" + span[3] + ")";
+      fragment.appendChild(mark);
+      cursor = end;
+    });
+    if (cursor < text.length) fragment.appendChild(document.createTextNode(text.slice(cursor)));
+    return fragment;
+  }
+
+  function quoteCard(index) {
+    var q = quotes[index], t = transcripts[q.t], li = el("li", "quote"), quote = el("blockquote");
+    li.setAttribute("data-quote", String(index));
+    quote.appendChild(highlighted(q.x, q.e));
+    li.appendChild(quote);
+    var meta = el("div", "meta");
+    meta.appendChild(el("span", "speaker", q.s || "Unnamed speaker"));
+    if (t.role) meta.appendChild(el("span", "q-role", t.role));
+    meta.appendChild(el("span", "q-case", t.case));
+    meta.appendChild(el("span", "q-transcript", t.id));
+    if (q.k.length) meta.appendChild(el("span", "q-coders", "coded by " + q.k.map(function (k) { return data.coders[k]; }).join(", ")));
+    li.appendChild(meta);
+    var chips = el("ul", "chips");
+    chips.setAttribute("aria-label", "Codes");
+    q.c.forEach(function (code) {
+      var chip = el("li", "chip", codes[code].label);
+      chip.style.setProperty("--chip", codes[code].color);
+      if (q.g.indexOf(code) !== -1) {
+        chip.className += " suggested";
+        chip.title = "Suggested by qualcode, not applied by a coder";
+      }
+      chips.appendChild(chip);
+    });
+    li.appendChild(chips);
+    return li;
+  }
+
+  function showMore() {
+    var list = document.getElementById("panel-quotes"), end = Math.min(panelList.length, panelShown + PAGE);
+    for (var i = panelShown; i < end; i++) list.appendChild(quoteCard(panelList[i]));
+    panelShown = end;
+    var more = document.getElementById("panel-more");
+    more.hidden = panelShown >= panelList.length;
+    more.textContent = "Show more quotes (" + (panelList.length - panelShown) + " left)";
+  }
+
+  function showQuotes(spec, opener, focus) {
+    var panel = document.getElementById("panel");
+    panelSpec = spec;
+    panelOpener = opener;
+    panelList = cellQuotes(spec);
+    panelShown = 0;
+    document.querySelectorAll("td.selected").forEach(function (td) { td.classList.remove("selected"); });
+    if (opener && opener.closest("#matrix")) opener.parentNode.classList.add("selected");
+    var title = codes[spec.code].label;
+    if (spec.code2 !== undefined && spec.code2 !== spec.code) title += " + " + codes[spec.code2].label;
+    title += " · " + (spec.col === -1 ? "all cases" : columns[spec.col]);
+    var filters = spec.plain ? "" : filterText();
+    if (filters) title += " · " + filters;
+    document.getElementById("panel-title").textContent = title;
+    var fromTranscripts = {};
+    panelList.forEach(function (i) { fromTranscripts[quotes[i].t] = true; });
+    var n = panelList.length, m = Object.keys(fromTranscripts).length;
+    var status = n === 0 ? "No quotes." : n + (n === 1 ? " quote" : " quotes") + " from " + m + (m === 1 ? " transcript" : " transcripts") + ".";
+    document.getElementById("panel-status").textContent = status;
+    document.getElementById("panel-quotes").textContent = "";
+    showMore();
+    panel.hidden = false;
+    document.body.classList.add("panel-open");
+    document.getElementById("live").textContent = title + ": " + status;
+    if (focus) document.getElementById("panel-title").focus();
+  }
+
+  function closePanel() {
+    document.getElementById("panel").hidden = true;
+    document.body.classList.remove("panel-open");
+    document.querySelectorAll("td.selected").forEach(function (td) { td.classList.remove("selected"); });
+    panelSpec = null;
+    if (panelOpener && document.body.contains(panelOpener)) panelOpener.focus();
+  }
+
+  // --- Events ----------------------------------------------------------------------------------
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-code]");
+    if (!button) return;
+    var spec = {
+      code: Number(button.getAttribute("data-code")),
+      col: Number(button.getAttribute("data-col")),
+      plain: button.hasAttribute("data-plain")
+    };
+    if (button.hasAttribute("data-code2")) spec.code2 = Number(button.getAttribute("data-code2"));
+    showQuotes(spec, button, true);
+  });
+
+  document.getElementById("panel-close").addEventListener("click", closePanel);
+  document.getElementById("panel-more").addEventListener("click", showMore);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !document.getElementById("panel").hidden) closePanel();
+  });
+
+  document.getElementById("matrix").addEventListener("keydown", function (event) {
+    var moves = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+    var move = moves[event.key], button = event.target.closest("td button");
+    if (!move || !button) return;
+    var td = button.parentNode, tr = td.parentNode, rows = Array.prototype.slice.call(tr.parentNode.rows);
+    var row = rows.indexOf(tr) + move[0], cell = td.cellIndex + move[1];
+    if (row < 0 || row >= rows.length || cell < 1 || cell >= rows[row].cells.length) return;
+    var target = rows[row].cells[cell].querySelector("button");
+    if (target) { event.preventDefault(); target.focus(); }
+  });
+
+  document.querySelectorAll('input[name="measure"], input[name="level"]').forEach(function (input) {
+    input.addEventListener("change", function () {
+      state[input.name] = input.value;
+      renderMatrix();
+    });
+  });
+  document.querySelectorAll("select[data-filter]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      state.filters[select.getAttribute("data-filter")] = select.value;
+      renderMatrix();
+    });
+  });
+
+  // Exemplar quotes on the code pages refer to the same embedded quotes.
+  document.querySelectorAll("ol.exemplars[data-quotes]").forEach(function (list) {
+    list.getAttribute("data-quotes").split(" ").forEach(function (i) {
+      if (i !== "") list.appendChild(quoteCard(Number(i)));
+    });
+  });
+
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+  });
+
+  // Reflect controls restored by the browser (back/forward cache) before the first render.
+  document.querySelectorAll('input[name="measure"]:checked, input[name="level"]:checked').forEach(function (input) {
+    state[input.name] = input.value;
+  });
+  document.querySelectorAll("select[data-filter]").forEach(function (select) {
+    state.filters[select.getAttribute("data-filter")] = select.value;
+  });
+  renderMatrix();
+})();
