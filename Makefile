@@ -21,9 +21,18 @@ demo: $(STAMP)
 	@echo "== Cases (segments of coded speakers per district) =="
 	$(QC) cases
 	@echo
+	@echo "== Transcripts and their attributes =="
+	$(QC) transcripts
+	@echo
 	@echo "== Coders (hand codings in codings/) =="
 	$(QC) coders
 	$(QC) check
+	@echo
+	@echo "== Strongest suggestions (score >= 0.95; none is a coding until reviewed) =="
+	$(QC) suggest --min-score 0.95
+	@echo
+	@echo "== Suggestions against the hand-coded gold standard (top-level codes) =="
+	$(QC) evaluate --gold gold
 	@echo
 	@echo "== Inter-coder agreement (ana and ben) =="
 	$(QC) agree --coders ana,ben
@@ -43,3 +52,4 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_suggest.py
