@@ -208,3 +208,12 @@ def test_cli_annotate_delete_notes(make_project, cli):
     assert cli("-C", root, "annotate", seg, "--delete", "--coder", "ana").stderr == f"{seg}: 1 note(s) deleted (ana)\n"
     assert load_codings(open_project(root)).notes == []
     assert cli("-C", root, "annotate", seg, "--coder", "ana").exit_code == 2
+
+
+def test_cli_show_for_a_new_coder_works_before_any_coding(make_project, cli):
+    root, _, spoken = setup(make_project)
+    cli("-C", root, "code", spoken["alder-creek/teacher-01"].id, "coaching", "--coder", "ben")
+    result = cli("-C", root, "show", "alder-creek/teacher-01", "--coder", "ana")
+    assert result.exit_code == 0
+    assert "ana has no codings yet" in result.stderr
+    assert "[collaborative_pl/coaching]" not in result.stdout  # blind: ben's codes stay hidden

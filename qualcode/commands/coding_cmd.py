@@ -7,7 +7,7 @@ import textwrap
 
 import click
 
-from ..codings import load_codings
+from ..codings import coder_slug, load_codings
 from ..handcoding import add_codings, annotate as annotate_segment, mark_done, remove_codings, remove_notes
 from ..identity import resolve_coder
 from ..output import to_json, to_table
@@ -135,17 +135,24 @@ def show(project, transcript_id, coders):
       qualcode show bayview/principal-01 --coder ana | less -R
     """
     transcript = project.corpus.transcript(transcript_id)
-    codings = load_codings(project, coders or None)
+    codings = load_codings(project)
+    # Filter rather than load by name: a coder starting blind has no codings yet.
+    wanted = {coder_slug(c) for c in coders}
+    mine = [c for c in codings.codings if not wanted or coder_slug(c.coder) in wanted]
+    for name in coders:
+        if not any(coder_slug(c.coder) == coder_slug(name) for c in mine):
+            click.echo(f"{name} has no codings yet", err=True)
     by_segment: dict[str, dict[str, list[str]]] = {}
-    for coding in codings.codings:
+    for coding in mine:
         by_segment.setdefault(coding.segment, {}).setdefault(coding.code, []).append(coding.coder)
     notes: dict[str, list] = {}
     for note in codings.notes:
-        notes.setdefault(note.segment, []).append(note)
+        if not wanted or coder_slug(note.coder) in wanted:
+            notes.setdefault(note.segment, []).append(note)
     width = min(100, shutil.get_terminal_size((100, 24)).columns)
     attributes = " · ".join(f"{k}: {v}" for k, v in transcript.attributes.items())
     lines = [click.style(transcript.id, bold=True), attributes, ""]
-    several = len(codings.coders) > 1
+    several = len({c.coder for c in mine}) > 1
     for segment in project.corpus.segments_by_transcript[transcript.id]:
         codes = by_segment.get(segment.id, {})
         chips = " ".join(
