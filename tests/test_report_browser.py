@@ -7,6 +7,7 @@ build_matrix for every measure, level and role.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
 
+# On a developer machine without Chromium these tests are skipped with the reason; CI sets
+# QUALCODE_REQUIRE_BROWSER=1 so that a missing browser fails instead of silently checking nothing.
+if os.environ.get("QUALCODE_REQUIRE_BROWSER") == "1" and not CHROMIUM.exists():
+    raise RuntimeError("QUALCODE_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing; apt-get install chromium")
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason="Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium; .ci/run does)",
