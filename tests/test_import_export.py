@@ -152,3 +152,12 @@ def test_export_codings_csv_cells_are_protected_against_formulas(make_project, c
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert {r["quote"][:11] for r in rows} == {"'=HYPERLINK"}
     assert {r["memo"] for r in rows} == {"'+1 great quote", "'@SUM(A1)"}
+
+
+def test_export_codings_output_paths_stay_inside_the_project(make_project, cli):
+    root = project_root(make_project)
+    assert cli("-C", root, "export", "codings", "-o", "exports/all.csv").exit_code == 0
+    assert (root / "exports" / "all.csv").read_text().startswith("transcript,case,segment")
+    refused = cli("-C", root, "export", "codings", "-o", "../outside.csv")
+    assert refused.exit_code == 1 and "outside the project folder" in refused.stderr
+    assert not (root.parent / "outside.csv").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import click
 
@@ -33,3 +34,10 @@ def pass_project(func):
 def emit(text: str) -> None:
     """Print a result on stdout (without adding a second trailing newline)."""
     click.echo(text.rstrip("\n"))
+
+
+def output_path(project, output: str | Path) -> Path:
+    """Where ``-o`` writes: an absolute path as given; a relative one inside the project
+    (``..`` that would leave it is refused)."""
+    path = Path(output)
+    return path if path.is_absolute() else project.path(path)

@@ -11,7 +11,7 @@ from ..identity import resolve_coder
 from ..interop.codings_table import EXPORT_KEYS, export_rows, import_codings
 from ..output import to_csv, to_json
 from ..storage import atomic_write
-from .common import emit, format_option, pass_project
+from .common import emit, format_option, output_path, pass_project
 
 
 @click.group("import")
@@ -58,7 +58,8 @@ def export():
 @export.command("codings")
 @click.option("--coder", "coders", multiple=True, metavar="NAME", help="Only this coder (repeatable). Default: all.")
 @format_option("csv", "json", default="csv")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+@click.option("-o", "--output", metavar="FILE",
+              help="Write to FILE instead of stdout (a relative path is inside the project).")
 @pass_project
 def export_codings(project, coders, fmt, output):
     """Export one row per coding with its quote and every transcript attribute.
@@ -77,8 +78,9 @@ def export_codings(project, coders, fmt, output):
         extra = [k for k in (rows[0] if rows else {}) if k not in EXPORT_KEYS]
         text = to_csv(rows, [*EXPORT_KEYS, *extra])
     if output:
-        atomic_write(output, text if text.endswith("\n") else text + "\n")
-        click.echo(f"wrote {len(rows)} coding(s) to {output}", err=True)
+        path = output_path(project, output)
+        atomic_write(path, text if text.endswith("\n") else text + "\n")
+        click.echo(f"wrote {len(rows)} coding(s) to {project.display(path)}", err=True)
     else:
         emit(text)
 

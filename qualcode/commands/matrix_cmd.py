@@ -12,7 +12,7 @@ from ..errors import QualcodeError
 from ..matrix import LEVELS, MEASURES, build_matrix, cooccurrence, matrix_json, select_codings
 from ..output import safe_cell, to_csv, to_json, to_table
 from ..storage import atomic_write
-from .common import emit, format_option, pass_project
+from .common import emit, format_option, output_path, pass_project
 
 FORMATS = ("table", "csv", "json", "markdown", "xlsx")
 
@@ -25,12 +25,6 @@ def split_list(value: str | None) -> list[str] | None:
     if not all(items):
         raise click.BadParameter(f"'{value}' has an empty name; separate names with commas, e.g. ana,ben")
     return items
-
-
-def output_path(project, output: str) -> Path:
-    """Where ``-o`` writes: an absolute path as given; a relative one inside the project."""
-    path = Path(output)
-    return path if path.is_absolute() else project.path(path)
 
 
 def check_min_score(include_suggestions: bool) -> None:

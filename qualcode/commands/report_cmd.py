@@ -7,8 +7,8 @@ import click
 from ..matrix import SUGGESTIONS_CODER, select_codings
 from ..report import build_report
 from ..storage import atomic_write
-from .common import pass_project
-from .matrix_cmd import check_min_score, output_path, split_list
+from .common import output_path, pass_project
+from .matrix_cmd import check_min_score, split_list
 
 DEFAULT_OUTPUT = "reports/cross-case.html"
 
