@@ -74,6 +74,20 @@ class Corpus:
             "segment ids look like 'alder-creek/principal-01#3fa9c2d1' (see `qualcode segments`)"
         )
 
+    @cached_property
+    def attribute_names(self) -> frozenset[str]:
+        """Every attribute name some transcript has."""
+        return frozenset(k for t in self.transcripts for k in t.attributes)
+
+    def require_attributes(self, names, extra=()) -> None:
+        """Raise an error with a did-you-mean for a name no transcript has (``extra`` also allowed)."""
+        known = self.attribute_names | set(extra)
+        for name in names:
+            if name not in known:
+                raise QualcodeError(
+                    f"no transcript has an attribute '{name}'{hint(name, known)}; attributes: {', '.join(sorted(known))}"
+                )
+
     def coded_segments(self) -> list[Segment]:
         """Segments of coded speakers (not ``speakers_to_skip``)."""
         return [s for s in self.segments if not s.skipped]

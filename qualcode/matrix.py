@@ -95,14 +95,9 @@ def attribute_value(attributes: dict, name: str) -> str:
 def check_by(project: "Project", by: Sequence[str] | None) -> list[str]:
     """The ``--by`` attributes (default: the case attribute); unknown names get a did-you-mean."""
     names = [b.strip() for b in (by or [project.config.case_attribute])]
-    known = {k for t in project.corpus.transcripts for k in t.attributes} | {project.config.case_attribute}
-    for name in names:
-        if not name:
-            raise QualcodeError("--by has an empty attribute name; use e.g. --by case or --by case,role")
-        if name not in known:
-            raise QualcodeError(
-                f"no transcript has an attribute '{name}'{hint(name, known)}; attributes: {', '.join(sorted(known))}"
-            )
+    if not all(names):
+        raise QualcodeError("--by has an empty attribute name; use e.g. --by case or --by case,role")
+    project.corpus.require_attributes(names, extra={project.config.case_attribute})
     if len(set(names)) != len(names):
         raise QualcodeError(f"--by names an attribute twice ({', '.join(names)}); give each attribute once")
     return names

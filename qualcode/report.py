@@ -278,15 +278,9 @@ def report_context(project: "Project", selection: Selection, filters: list[str] 
     book = project.codebook
     if not corpus.transcripts:
         raise QualcodeError("the project has no transcripts yet; add .txt or .md files to the transcripts folder")
-    known = {k for t in corpus.transcripts for k in t.attributes}
     if filters is None:
-        filters = ["role"] if "role" in known else []
-    for name in filters:
-        if name not in known:
-            from .didyoumean import hint
-
-            raise QualcodeError(f"no transcript has an attribute '{name}'{hint(name, known)}; "
-                                f"attributes: {', '.join(sorted(known))}")
+        filters = ["role"] if "role" in corpus.attribute_names else []
+    corpus.require_attributes(filters)
     codes, code_index = _codes(book)
     default = build_matrix(project, selection.codings, measure="segments", level="top")
     columns = [str(c) for c in default.columns]

@@ -30,15 +30,6 @@ def parse_where(pairs: Sequence[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _check_attributes(project: "Project", names: Sequence[str]) -> None:
-    known = {k for t in project.corpus.transcripts for k in t.attributes}
-    for name in names:
-        if name not in known:
-            raise QualcodeError(
-                f"no transcript has an attribute '{name}'{hint(name, known)}; attributes: {', '.join(sorted(known))}"
-            )
-
-
 def expand_codes(project: "Project", code_ids: Sequence[str], exact: bool) -> dict[str, str]:
     """Requested code -> itself and (unless ``exact``) its descendants: ``{code: requested}``."""
     wanted: dict[str, str] = {}
@@ -58,7 +49,7 @@ def quotes(project: "Project", codings: CodingSet, code_ids: Sequence[str], case
     case, then transcript, then reading order. Filters match case-insensitively.
     """
     wanted = expand_codes(project, code_ids, exact)
-    _check_attributes(project, [name for name, _ in where])
+    project.corpus.require_attributes([name for name, _ in where])
     corpus = project.corpus
     if case is not None:
         cases = {c for c in (corpus.case_of(t.id) for t in corpus.transcripts) if c}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from ..codings import store_for
-from ..errors import QualcodeError
 from ..health import check_project
 from ..orphans import delete, find_orphans, reattach
 from ..output import to_json, to_table
