@@ -26,70 +26,9 @@ from qualcode.agreement import (
 )
 from qualcode.handcoding import add_codings, mark_done
 from qualcode.project import open_project
+from tests.helpers import ALDER, BAYVIEW, AGREEMENT_CODEBOOK as CODEBOOK, spoken
 
 N = None
-
-CODEBOOK = """\
-name: Test
-version: "1"
-codes:
-  - id: data_use
-    label: Data use
-    definition: Using evidence to improve teaching.
-  - id: collaborative_pl
-    label: Collaborative professional learning
-    definition: Teachers learning together.
-    children:
-      - id: coaching
-        label: Coaching
-        definition: Instructional coaching cycles.
-      - id: plc
-        label: PLCs
-        definition: Professional learning communities.
-  - id: stance
-    label: Stance
-    exclusive: true
-    children:
-      - id: positive
-        label: Positive
-      - id: negative
-        label: Negative
-"""
-
-ALDER = """\
----
-case: Alder Creek
----
-Interviewer: Tell me about your school.
-
-Ana Lopez: We look at benchmark data every week.
-
-Interviewer: And teachers?
-
-Ana Lopez: Our PLC meets on Wednesdays and the coach joins.
-
-Interviewer: Coaching?
-
-Ana Lopez: My coach visits twice a month.
-
-Interviewer: Anything else?
-
-Ana Lopez: The parents are great.
-"""
-
-BAYVIEW = """\
----
-case: Bayview
----
-Q: What changed?
-
-A: We started data chats.
-
-Q: Anything else?
-
-A: Not really.
-"""
-
 
 def columns(units):
     """Reliability data (units x coders) as the krippendorff package wants it (coders x units)."""
@@ -339,10 +278,6 @@ def test_agreement_disagreements_list_who_gave_what():
 
 
 # --- projects and the CLI -------------------------------------------------------------------------
-
-
-def spoken(project, transcript):
-    return [s.id for s in project.corpus.segments_by_transcript[transcript] if not s.skipped]
 
 
 @pytest.fixture

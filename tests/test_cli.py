@@ -6,7 +6,7 @@ import click
 
 from qualcode.cli import main
 from qualcode.study import SEGMENT_KEYS
-from tests.conftest import INTERVIEW, REPO
+from tests.helpers import INTERVIEW, REPO
 
 
 def all_commands(group=main, prefix=()):

@@ -4,7 +4,7 @@ import pytest
 
 from qualcode.codebook import load_codebook, parse_codebook, validate_codebook
 from qualcode.errors import CodebookError
-from tests.conftest import MINI_CODEBOOK, REPO
+from tests.helpers import MINI_CODEBOOK, REPO
 
 BROKEN = """\
 name: Broken

@@ -5,7 +5,7 @@ import shutil
 
 from qualcode.codings import load_codings
 from qualcode.project import open_project
-from tests.conftest import INTERVIEW, MINI_CODEBOOK, REPO
+from tests.helpers import INTERVIEW, MINI_CODEBOOK, REPO
 
 
 def setup(make_project):

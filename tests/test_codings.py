@@ -13,7 +13,7 @@ import pytest
 from qualcode.codings import StoreError, coder_slug, load_codings, store_for
 from qualcode.handcoding import add_codings, annotate, mark_done, remove_codings
 from qualcode.project import open_project
-from tests.conftest import INTERVIEW, REPO
+from tests.helpers import INTERVIEW, REPO
 
 
 @pytest.fixture
@@ -149,6 +149,7 @@ def big_transcript(paragraphs: int) -> str:
     return f"---\ncase: X\n---\nMaria: {body}\n"
 
 
+@pytest.mark.slow
 def test_codings_eight_concurrent_writers_lose_nothing(make_project, tmp_path):
     root = make_project({"big.txt": big_transcript(200)}, config="segment_by: paragraph\n")
     script = tmp_path / "writer.py"

@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from qualcode.project import open_project
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import re
 
 from qualcode.commands import REGISTRY
 from qualcode.project import CONFIG_KEYS
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

@@ -9,7 +9,7 @@ from qualcode.errors import QualcodeError
 from qualcode.handcoding import add_codings, mark_done
 from qualcode.project import open_project
 from qualcode.reconcile import parse_choice, plan_reconciliation
-from tests.test_agreement import ALDER, BAYVIEW, CODEBOOK, spoken
+from tests.helpers import ALDER, BAYVIEW, AGREEMENT_CODEBOOK as CODEBOOK, spoken
 
 ALDER_ID = "alder-creek/teacher-01"
 

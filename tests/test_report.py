@@ -12,25 +12,7 @@ from lxml import html as lxml_html
 
 from qualcode.matrix import build_matrix, select_codings
 from qualcode.report import build_report, format_value, heat_bin, report_context, script_json
-from tests.test_matrix import CODEBOOK, TRANSCRIPTS, build_study, fake_suggestion
-
-SCRIPT_PAYLOAD = "<script>alert(1)</script>"
-IMG_PAYLOAD = '"><img src=x onerror=alert(1)>'
-
-
-def xss_study(make_project, name="xss"):
-    """The hand-counted study with attack strings in a quote, a code label and attributes."""
-    transcripts = dict(TRANSCRIPTS)
-    transcripts["alder/teacher-01.txt"] = (
-        TRANSCRIPTS["alder/teacher-01.txt"]
-        .replace("role: teacher", f"role: '{IMG_PAYLOAD}'")
-        .replace("We look at the benchmark data together.", f"We look at the benchmark data together. {SCRIPT_PAYLOAD} {IMG_PAYLOAD}")
-    )
-    transcripts["bayview/teacher-01.txt"] = TRANSCRIPTS["bayview/teacher-01.txt"].replace(
-        "case: Bayview", f"case: '{SCRIPT_PAYLOAD}'")
-    codebook = CODEBOOK.replace("label: Family", f"label: '{IMG_PAYLOAD}{SCRIPT_PAYLOAD}'")
-    return build_study(make_project, transcripts, codebook=codebook, name=name)
-
+from tests.helpers import IMG_PAYLOAD, MATRIX_CODEBOOK as CODEBOOK, SCRIPT_PAYLOAD, TRANSCRIPTS, build_study, fake_suggestion, xss_study
 
 def by_id(tree, element_id: str):
     return tree.xpath(f'//*[@id="{element_id}"]')[0]

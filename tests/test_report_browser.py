@@ -17,9 +17,7 @@ import pytest
 from qualcode.matrix import MEASURES, build_matrix, select_codings, totals
 from qualcode.project import open_project
 from qualcode.report import build_report, format_value
-from tests.conftest import REPO
-from tests.test_matrix import build_study
-from tests.test_report import IMG_PAYLOAD, SCRIPT_PAYLOAD, xss_study
+from tests.helpers import IMG_PAYLOAD, REPO, SCRIPT_PAYLOAD, build_study, xss_study
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualcode.segment import make_ids, segment_hash
-from tests.conftest import INTERVIEW
+from tests.helpers import INTERVIEW
 
 SPEECH = """\
 Interviewer: First question?

@@ -3,7 +3,7 @@ import codecs
 import pytest
 
 from qualcode.errors import TranscriptError
-from tests.conftest import INTERVIEW
+from tests.helpers import INTERVIEW
 
 
 def test_transcripts_front_matter_gives_attributes_and_offsets_exclude_it(load):
