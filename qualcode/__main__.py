@@ -1,3 +1,3 @@
-from .cli import run
+from qualcode.cli.app import run
 
 run()

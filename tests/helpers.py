@@ -10,8 +10,8 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from qualcode.handcoding import add_codings
-from qualcode.project import open_project
+from qualcode.coding.handcoding import add_codings
+from qualcode.study.project import open_project
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

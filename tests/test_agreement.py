@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from qualcode.agreement import (
+from qualcode.analysis.agreement import (
     NONE,
     CodingTable,
     Undefined,
@@ -24,8 +24,8 @@ from qualcode.agreement import (
     percentile_interval,
     report_section,
 )
-from qualcode.handcoding import add_codings, mark_done
-from qualcode.project import open_project
+from qualcode.coding.handcoding import add_codings, mark_done
+from qualcode.study.project import open_project
 from tests.helpers import ALDER, BAYVIEW, AGREEMENT_CODEBOOK as CODEBOOK, spoken
 
 N = None

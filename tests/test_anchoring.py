@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from qualcode.anchoring import Anchor, locate_quote, reanchor
-from qualcode.codings import load_codings, store_for
-from qualcode.handcoding import add_codings
-from qualcode.orphans import delete, reattach
-from qualcode.project import open_project
+from qualcode.coding.anchoring import Anchor, locate_quote, reanchor
+from qualcode.coding.store import load_codings, store_for
+from qualcode.coding.handcoding import add_codings
+from qualcode.coding.orphans import delete, reattach
+from qualcode.study.project import open_project
 
 TEXT = """\
 ---
@@ -88,7 +88,7 @@ def test_anchoring_name_replaced_by_placeholder(make_project):
 
 def test_anchoring_short_segment_edit_is_saved_by_its_context():
     anchor = Anchor("Maria said yes.", before="Interviewer: Who agreed? Pat:", after="Interviewer: And then?")
-    from qualcode.segment import Segment
+    from qualcode.study.segment import Segment
 
     text = "Interviewer: Who agreed?\n\nPat: [TEACHER] said yes.\n\nInterviewer: And then?"
     start = text.index("[TEACHER]")

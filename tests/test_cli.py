@@ -4,8 +4,8 @@ import sys
 
 import click
 
-from qualcode.cli import main
-from qualcode.study import SEGMENT_KEYS
+from qualcode.cli.app import main
+from qualcode.study.views import SEGMENT_KEYS
 from tests.helpers import INTERVIEW, REPO
 
 
@@ -22,13 +22,13 @@ def test_cli_command_registry_matches_the_command_modules():
     import importlib
     import pkgutil
 
-    import qualcode.commands as package
-    from qualcode.commands import REGISTRY
+    import qualcode.cli as package
+    from qualcode.cli.registry import REGISTRY
 
     defined = {}
     for info in pkgutil.iter_modules(package.__path__):
         if info.name.endswith("_cmd"):
-            module = importlib.import_module(f"qualcode.commands.{info.name}")
+            module = importlib.import_module(f"qualcode.cli.{info.name}")
             defined.update({command.name: info.name for command in module.COMMANDS})
     assert defined == REGISTRY
 

@@ -3,8 +3,8 @@
 import json
 import shutil
 
-from qualcode.codings import load_codings
-from qualcode.project import open_project
+from qualcode.coding.store import load_codings
+from qualcode.study.project import open_project
 from tests.helpers import INTERVIEW, MINI_CODEBOOK, REPO
 
 

@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from qualcode.codings import StoreError, coder_slug, load_codings, store_for
-from qualcode.handcoding import add_codings, annotate, mark_done, remove_codings
-from qualcode.project import open_project
+from qualcode.coding.store import StoreError, coder_slug, load_codings, store_for
+from qualcode.coding.handcoding import add_codings, annotate, mark_done, remove_codings
+from qualcode.study.project import open_project
 from tests.helpers import INTERVIEW, REPO
 
 
@@ -132,8 +132,8 @@ WRITER = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, {repo!r})
-    from qualcode.project import open_project
-    from qualcode.handcoding import add_codings
+    from qualcode.study.project import open_project
+    from qualcode.coding.handcoding import add_codings
     project = open_project({root!r})
     segments = [s for s in project.segments if not s.skipped]
     worker = int(sys.argv[1])
@@ -167,8 +167,8 @@ LOOPER = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, {repo!r})
-    from qualcode.project import open_project
-    from qualcode.handcoding import add_codings, remove_codings
+    from qualcode.study.project import open_project
+    from qualcode.coding.handcoding import add_codings, remove_codings
     project = open_project({root!r})
     segments = [s for s in project.segments if not s.skipped]
     print("ready", flush=True)

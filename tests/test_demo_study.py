@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from qualcode.project import open_project
+from qualcode.study.project import open_project
 from tests.helpers import REPO
 
 

@@ -2,8 +2,8 @@
 
 import re
 
-from qualcode.commands import REGISTRY
-from qualcode.project import CONFIG_KEYS
+from qualcode.cli.registry import REGISTRY
+from qualcode.study.project import CONFIG_KEYS
 from tests.helpers import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -7,9 +7,9 @@ from sklearn.metrics import precision_recall_fscore_support
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from qualcode.errors import QualcodeError
-from qualcode.evaluate import Scores, evaluate, score_labels
-from qualcode.handcoding import add_codings, mark_done
-from qualcode.project import open_project
+from qualcode.suggest.evaluate import Scores, evaluate, score_labels
+from qualcode.coding.handcoding import add_codings, mark_done
+from qualcode.study.project import open_project
 
 # six units: TP/FP/FN per code worked out by hand below
 GOLD = {"u1": {"A"}, "u2": {"A", "B"}, "u3": {"B"}, "u4": set(), "u5": {"C"}, "u6": {"A"}}

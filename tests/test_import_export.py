@@ -6,9 +6,9 @@ import json
 
 from openpyxl import Workbook
 
-from qualcode.codings import load_codings
-from qualcode.handcoding import add_codings
-from qualcode.project import open_project
+from qualcode.coding.store import load_codings
+from qualcode.coding.handcoding import add_codings
+from qualcode.study.project import open_project
 
 TEXT = """\
 ---

@@ -2,10 +2,10 @@
 
 import pytest
 
-from qualcode.codebook import parse_codebook
+from qualcode.codebook.model import parse_codebook
 from qualcode.errors import CodebookError
-from qualcode.matcher import FUZZY_THRESHOLD, RuleSet, weight
-from qualcode.nlp import load_nlp
+from qualcode.suggest.matcher import FUZZY_THRESHOLD, RuleSet, weight
+from qualcode.suggest.nlp import load_nlp
 
 CODEBOOK = """\
 name: Rules

@@ -25,8 +25,8 @@ from __future__ import annotations
 import json
 import pytest
 
-from qualcode.matrix import build_matrix, cooccurrence, matrix_json, select_codings, totals
-from qualcode.project import open_project
+from qualcode.analysis.matrix import build_matrix, cooccurrence, matrix_json, select_codings, totals
+from qualcode.study.project import open_project
 from tests.helpers import MATRIX_CODEBOOK as CODEBOOK, TRANSCRIPTS, build_study, fake_suggestion, segment
 
 @pytest.fixture
@@ -144,13 +144,7 @@ def test_matrix_include_suggestions_cli_uses_the_suggest_module(study, cli, monk
         return [fake_suggestion(project, "Nothing else", "family", 0.9),
                 fake_suggestion(project, "We have a PLC", "data_use", 0.4)]
 
-    try:
-        module = importlib.import_module("qualcode.suggest")
-    except ImportError:  # the suggestion engine is not merged yet
-        module = types.ModuleType("qualcode.suggest")
-        monkeypatch.setitem(sys.modules, "qualcode.suggest", module)
-        monkeypatch.setattr(qualcode, "suggest", module, raising=False)
-    monkeypatch.setattr(module, "suggest", fake_suggest, raising=False)
+    monkeypatch.setattr(importlib.import_module("qualcode.suggest.engine"), "suggest", fake_suggest)
     result = cli("-C", study.root, "matrix", "--coders", "ana", "--include-suggestions", "--min-score", "0.5",
                  "--format", "json")
     assert result.exit_code == 0, result.output
@@ -265,6 +259,6 @@ def test_matrix_min_score_without_suggestions_is_a_usage_error(make_project, cli
 
 
 def test_output_csv_headers_are_protected_against_formulas():
-    from qualcode.output import to_csv
+    from qualcode.common.tabular import to_csv
 
     assert to_csv([{"=cmd": "x"}], ["=cmd"]).splitlines() == ["'=cmd", "x"]

@@ -3,7 +3,7 @@ import os
 import pytest
 
 from qualcode.errors import ConfigError, ProjectNotFoundError, QualcodeError
-from qualcode.project import DEFAULT_SPEAKERS_TO_SKIP, Config, open_project, parse_config
+from qualcode.study.project import DEFAULT_SPEAKERS_TO_SKIP, Config, open_project, parse_config
 
 
 def test_project_defaults():

@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from qualcode.codings import load_codings, store_for
+from qualcode.coding.store import load_codings, store_for
 from qualcode.errors import QualcodeError
-from qualcode.handcoding import add_codings, mark_done
-from qualcode.project import open_project
-from qualcode.reconcile import parse_choice, plan_reconciliation
+from qualcode.coding.handcoding import add_codings, mark_done
+from qualcode.study.project import open_project
+from qualcode.coding.reconcile import parse_choice, plan_reconciliation
 from tests.helpers import ALDER, BAYVIEW, AGREEMENT_CODEBOOK as CODEBOOK, spoken
 
 ALDER_ID = "alder-creek/teacher-01"

@@ -10,8 +10,8 @@ import re
 import pytest
 from lxml import html as lxml_html
 
-from qualcode.matrix import build_matrix, select_codings
-from qualcode.report import build_report, format_value, heat_bin, report_context, script_json
+from qualcode.analysis.matrix import build_matrix, select_codings
+from qualcode.report.context import build_report, format_value, heat_bin, report_context, script_json
 from tests.helpers import IMG_PAYLOAD, MATRIX_CODEBOOK as CODEBOOK, SCRIPT_PAYLOAD, TRANSCRIPTS, build_study, fake_suggestion, xss_study
 
 def by_id(tree, element_id: str):
@@ -135,7 +135,7 @@ def test_report_suggestions_carry_their_evidence(study):
 
 
 def test_report_escapes_quotes_labels_and_attributes(make_project):
-    from qualcode.agreement import report_section
+    from qualcode.analysis.agreement import report_section
 
     project = xss_study(make_project)
     agreement = report_section(project, coders=["ana", "ben"])  # its disagreement list quotes the payloads too

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.matrix import MEASURES, build_matrix, select_codings, totals
-from qualcode.project import open_project
-from qualcode.report import build_report, format_value
+from qualcode.analysis.matrix import MEASURES, build_matrix, select_codings, totals
+from qualcode.study.project import open_project
+from qualcode.report.context import build_report, format_value
 from tests.helpers import IMG_PAYLOAD, REPO, SCRIPT_PAYLOAD, build_study, xss_study
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from qualcode.codings import load_codings
-from qualcode.handcoding import add_codings
-from qualcode.project import open_project
-from qualcode.suggestion_store import load_decisions, load_pending, rule_stats
+from qualcode.coding.store import load_codings
+from qualcode.coding.handcoding import add_codings
+from qualcode.study.project import open_project
+from qualcode.suggest.store import load_decisions, load_pending, rule_stats
 
 CODEBOOK = """\
 name: Review

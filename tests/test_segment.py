@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualcode.segment import make_ids, segment_hash
+from qualcode.study.segment import make_ids, segment_hash
 from tests.helpers import INTERVIEW
 
 SPEECH = """\
@@ -121,9 +121,9 @@ _labels = st.sampled_from(["Interviewer: ", "MARIA: ", "Q: ", "A: ", "[00:01:02]
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(_labels, _line, st.booleans()), max_size=12), st.sampled_from(["turn", "paragraph", "sentence"]))
 def test_segment_spans_always_match_text_property(tmp_path_factory, lines, mode):
-    from qualcode.segment import segment_transcripts
-    from qualcode.transcripts import Transcript
-    from qualcode.turns import detect_turns
+    from qualcode.study.segment import segment_transcripts
+    from qualcode.study.transcripts import Transcript
+    from qualcode.study.turns import detect_turns
 
     text = "".join(label + body + ("\n\n" if blank else "\n") for label, body, blank in lines)
     transcript = Transcript("t", tmp_path_factory.getbasetemp(), "t.txt", text, {}, detect_turns(text))

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from qualcode.project import open_project
-from qualcode.suggest import Evidence, Suggestion, suggest
-from qualcode.suggestion_store import load_pending
+from qualcode.study.project import open_project
+from qualcode.suggest.engine import Evidence, Suggestion, suggest
+from qualcode.suggest.store import load_pending
 
 CODEBOOK = """\
 name: Suggest

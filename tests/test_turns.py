@@ -1,4 +1,4 @@
-from qualcode.turns import detect_turns
+from qualcode.study.turns import detect_turns
 
 
 def speakers(text, known=frozenset(), markdown=False):

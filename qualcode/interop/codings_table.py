@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..anchoring import anchor_for, locate_quote, segments_overlapping
-from ..codings import Coding, CodingSet, now, store_for
-from ..didyoumean import hint
-from ..errors import QualcodeError
-from ..transcripts import decode
+from qualcode.coding.anchoring import anchor_for, locate_quote, segments_overlapping
+from qualcode.coding.store import Coding, CodingSet, now, store_for
+from qualcode.common.didyoumean import hint
+from qualcode.errors import QualcodeError
+from qualcode.study.transcripts import decode
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from qualcode.study.project import Project
 
 REQUIRED = ("transcript", "quote", "code")
 EXPORT_KEYS = ("transcript", "case", "segment", "speaker", "code", "coder", "source", "quote", "memo")

@@ -1,0 +1,445 @@
+"""Inter-coder agreement: percent agreement, Cohen's kappa and Krippendorff's alpha (nominal).
+
+Two layers. The statistics are pure functions over *reliability data*: a list of units, each a
+list holding one value per coder, ``None`` where that coder gave no value (missing data). Alpha
+uses the coincidence-matrix method, so any number of coders and missing values are allowed; its
+confidence interval is a percentile bootstrap over units (seeded, reproducible).
+
+:func:`compare` applies them to a :class:`CodingTable` (who gave which codes to which segment):
+per code as presence/absence, per ``exclusive`` group with the group's children as categories,
+and pooled across codes. :func:`build_table` makes that table from a project: the units are the
+segments of coded speakers in transcripts a compared coder covered (marked done or coded at
+least once); a coder who did not cover a transcript has missing data there, not "absent".
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Collection, Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from qualcode.coding.store import CodingSet, load_codings
+from qualcode.errors import QualcodeError
+
+if TYPE_CHECKING:
+    from qualcode.study.project import Project
+
+Units = Sequence[Sequence[Hashable | None]]
+RARE_SHARE = 0.05  # note a code's interval when this share of bootstrap resamples had no variation
+NONE = "(none)"  # the category of a segment carrying none of an exclusive group's codes
+LEVELS = ("all", "top")
+STAT_KEYS = ("percent_agreement", "kappa", "alpha", "alpha_ci", "units", "coders")
+GROUP_KEYS = ("alpha", "alpha_ci", "units")
+
+
+class Undefined(ValueError):
+    """A statistic has no value for these data; the message says why."""
+
+
+NO_PAIRS = "no unit has values from two or more coders"
+ONE_VALUE = "every value is the same, so there is no variation to measure"
+
+
+# ---------------------------------------------------------------------------------------------
+# Statistics over reliability data
+# ---------------------------------------------------------------------------------------------
+
+
+def percent_agreement(units: Units) -> float:
+    """Percent (0-100) of agreeing coder pairs among all pairs of coders who both coded a unit.
+
+    With two coders and no missing data this is the share of units they agree on.
+    """
+    pairs = agreeing = 0
+    for unit in units:
+        counts = Counter(v for v in unit if v is not None)
+        m = sum(counts.values())
+        pairs += m * (m - 1) // 2
+        agreeing += sum(c * (c - 1) // 2 for c in counts.values())
+    if not pairs:
+        raise Undefined(NO_PAIRS)
+    return 100.0 * agreeing / pairs
+
+
+def cohen_kappa(units: Units) -> float:
+    """Cohen's kappa of exactly two coders, over the units both coded."""
+    if any(len(unit) != 2 for unit in units):
+        raise ValueError("Cohen's kappa compares exactly two coders")
+    pairs = [(a, b) for a, b in units if a is not None and b is not None]
+    n = len(pairs)
+    if not n:
+        raise Undefined(NO_PAIRS)
+    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    chance = sum(first[v] * second[v] for v in first)  # expected agreement times n**2
+    if chance == n * n:
+        raise Undefined(ONE_VALUE)
+    observed = sum(a == b for a, b in pairs) / n
+    expected = chance / (n * n)
+    return (observed - expected) / (1 - expected)
+
+
+def coincidence_rows(units: Units, categories: Sequence[Hashable] | None = None) -> np.ndarray:
+    """Each unit's contribution to the coincidence matrix (units x K x K).
+
+    A unit with m >= 2 values adds every ordered pair of values from different coders, weighted
+    1/(m-1); units with fewer than two values add nothing.
+    """
+    if categories is None:
+        categories = list(dict.fromkeys(v for unit in units for v in unit if v is not None))
+    index = {c: i for i, c in enumerate(categories)}
+    counts = np.zeros((len(units), len(categories)))
+    for u, unit in enumerate(units):
+        for value in unit:
+            if value is not None:
+                counts[u, index[value]] += 1
+    m = counts.sum(axis=1)
+    weight = np.divide(1.0, m - 1, out=np.zeros_like(m), where=m >= 2)
+    pairs = np.einsum("uk,ul->ukl", counts, counts) - counts[:, :, None] * np.eye(len(categories))
+    return pairs * weight[:, None, None]
+
+
+def _alphas(matrices: np.ndarray) -> np.ndarray:
+    """Nominal alpha of each coincidence matrix in a stack (... x K x K); NaN where undefined."""
+    n_c = matrices.sum(axis=-1)
+    n = n_c.sum(axis=-1)
+    expected = n * n - (n_c**2).sum(axis=-1)  # sum of n_c * n_k over c != k
+    observed = n - np.trace(matrices, axis1=-2, axis2=-1)  # sum of o_ck over c != k
+    defined = expected > 1e-9 * np.maximum(n * n, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(defined, 1 - (n - 1) * observed / np.where(defined, expected, 1), np.nan)
+
+
+def krippendorff_alpha(units: Units, categories: Sequence[Hashable] | None = None) -> float:
+    """Krippendorff's alpha for nominal data: 1 - observed / expected disagreement."""
+    matrix = coincidence_rows(units, categories).sum(axis=0)
+    if matrix.sum() <= 0:
+        raise Undefined(NO_PAIRS)
+    alpha = float(_alphas(matrix))
+    if np.isnan(alpha):
+        raise Undefined(ONE_VALUE)
+    return alpha
+
+
+def bootstrap_alphas(rows: np.ndarray, samples: int, seed: int) -> np.ndarray:
+    """Alpha of ``samples`` resamples (with replacement) of the units behind ``rows``.
+
+    ``rows`` are per-unit coincidence contributions (see :func:`coincidence_rows`); units
+    without pairable values are left out before resampling. Undefined replicates are NaN. The
+    same ``seed`` and data always give the same replicates.
+    """
+    rows = rows[rows.sum(axis=(1, 2)) > 0]
+    if samples <= 0 or not len(rows):
+        return np.full(max(samples, 0), np.nan)
+    rng = np.random.default_rng(seed)
+    size = len(rows)
+    chunk = max(1, 4_000_000 // rows[0].size // size)
+    out = []
+    for start in range(0, samples, chunk):
+        picks = rng.integers(0, size, size=(min(chunk, samples - start), size))
+        out.append(_alphas(rows[picks].sum(axis=1)))
+    return np.concatenate(out)
+
+
+def percentile_interval(replicates: np.ndarray, level: float = 0.95) -> tuple[float, float] | None:
+    """The central ``level`` percentile interval of the defined replicates, or None."""
+    defined = replicates[~np.isnan(replicates)]
+    if not len(defined):
+        return None
+    tail = (100 - 100 * level) / 2
+    low, high = np.percentile(defined, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+# ---------------------------------------------------------------------------------------------
+# Codings -> reliability data
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodingTable:
+    """Which codes each coder gave each unit; ``None`` where the coder did not cover the unit."""
+
+    coders: list[str]
+    units: list[str]
+    values: list[list[frozenset[str] | None]]  # per unit, one entry per coder
+
+    @property
+    def shared(self) -> int:
+        """How many units two or more coders covered (the units statistics use)."""
+        return sum(sum(v is not None for v in row) >= 2 for row in self.values)
+
+
+def presence(table: CodingTable, members: Collection[str]) -> list[list[bool | None]]:
+    """Per unit and coder: did the coder give any of ``members`` (None = missing)?"""
+    wanted = set(members)
+    return [[None if v is None else bool(v & wanted) for v in row] for row in table.values]
+
+
+def group_values(table: CodingTable, children: Mapping[str, Collection[str]]) -> tuple[list[list], list[tuple]]:
+    """Per unit and coder: the one child of an exclusive group given, or :data:`NONE`.
+
+    ``children`` maps each child to the codes that count as it (itself and its descendants).
+    A coder giving several children is an error: returned as ``(unit, coder, children)`` and
+    treated as missing for that coder.
+    """
+    rows, conflicts = [], []
+    for unit, row in zip(table.units, table.values):
+        out = []
+        for coder, given in zip(table.coders, row):
+            hits = [] if given is None else [c for c, members in children.items() if given & set(members)]
+            if given is None or len(hits) > 1:
+                out.append(None)
+                if len(hits) > 1:
+                    conflicts.append((unit, coder, hits))
+            else:
+                out.append(hits[0] if hits else NONE)
+        rows.append(out)
+    return rows, conflicts
+
+
+def _pairable(units: Units) -> list[Sequence]:
+    return [u for u in units if sum(v is not None for v in u) >= 2]
+
+
+def _constant_note(label: str, stats: str, values: set, n: int, presence_data: bool) -> str:
+    if presence_data:
+        what = ("every coder applied it to all" if True in values else "no coder applied it to any") + f" of the {n}"
+    else:
+        what = f"every coder gave '{next(iter(values))}' to all {n}"
+    return f"{label}: {stats} undefined: {what} segments coded by two or more coders"
+
+
+def _describe(label: str, units: Units, categories: Sequence, kappa: bool, bootstrap: int, seed: int,
+              presence_data: bool) -> tuple[dict, np.ndarray, list[str]]:
+    """Every statistic of one variable: (figures, coincidence rows, notes on undefined ones)."""
+    pairable = _pairable(units)
+    coders = sum(any(u[i] is not None for u in pairable) for i in range(len(units[0]))) if units else 0
+    result = {"percent_agreement": None, "kappa": None, "alpha": None, "alpha_ci": None,
+              "units": len(pairable), "coders": coders}
+    rows = coincidence_rows(units, categories)
+    if not pairable:
+        return result, rows, []  # one note for the whole comparison, made by the caller
+    result["percent_agreement"] = percent_agreement(pairable)
+    values = {v for u in pairable for v in u if v is not None}
+    if len(values) == 1:
+        return result, rows, [_constant_note(label, "kappa and alpha" if kappa else "alpha", values, len(pairable),
+                                             presence_data)]
+    if kappa:
+        result["kappa"] = cohen_kappa(pairable)
+    result["alpha"] = krippendorff_alpha(pairable, categories)
+    notes = []
+    if bootstrap > 0:
+        replicates = bootstrap_alphas(rows, bootstrap, seed)
+        result["alpha_ci"] = percentile_interval(replicates)
+        dropped = int(np.isnan(replicates).sum())
+        if result["alpha_ci"] is None:
+            notes.append(f"{label}: alpha_ci undefined: no bootstrap resample had variation")
+        elif dropped >= RARE_SHARE * bootstrap:
+            notes.append(f"{label}: {dropped} of {bootstrap} bootstrap resamples had no variation and were left out; "
+                         "alpha_ci is rough for a code this rare")
+    return result, rows, notes
+
+
+def _rounded(value):
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, tuple):
+        return [round(v, 4) for v in value]
+    return value
+
+
+def compare(table: CodingTable, codes: Mapping[str, Collection[str]],
+            groups: Mapping[str, Mapping[str, Collection[str]]] | None = None,
+            bootstrap: int = 1000, seed: int = 1) -> dict:
+    """Agreement figures as the ``qualcode agree --format json`` contract.
+
+    ``codes`` maps each reported code to the codes that count as its presence; ``groups`` maps
+    each exclusive group to its children (see :func:`group_values`).
+    """
+    two = len(table.coders) == 2
+    notes: list[str] = []
+    if not two:
+        notes.append(f"kappa is defined for exactly two coders ({len(table.coders)} compared); see alpha")
+    if not table.shared:
+        notes.append("no segment was coded by two or more of the compared coders, so every statistic is undefined; "
+                     "a coder covers a transcript by coding it or marking it done (`qualcode done`)")
+    if bootstrap > 0:
+        notes.append(f"alpha_ci: 95% percentile interval of {bootstrap} bootstrap resamples of segments (seed {seed}); "
+                     "resamples without variation are left out")
+    else:
+        notes.append("alpha_ci: not computed (--bootstrap 0)")
+    per_code, pooled_units, pooled_rows = {}, [], []
+    for code_id, members in codes.items():
+        units = presence(table, members)
+        per_code[code_id], rows, found = _describe(f"code '{code_id}'", units, (False, True), two, bootstrap, seed, True)
+        notes += found
+        pooled_units += units
+        pooled_rows.append(rows)
+    out_groups = {}
+    for group_id, children in (groups or {}).items():
+        units, conflicts = group_values(table, children)
+        for unit, coder, hits in conflicts:
+            notes.append(f"error: group '{group_id}' is exclusive but {coder} gave {unit} {len(hits)} of its codes "
+                         f"({', '.join(hits)}); counted as missing for {coder}. Keep one of them")
+        figures, _, found = _describe(f"group '{group_id}'", units, [*children, NONE], False, bootstrap, seed, False)
+        out_groups[group_id] = {k: _rounded(figures[k]) for k in GROUP_KEYS}
+        notes += found
+    overall = _overall(per_code, pooled_units, pooled_rows, two, bootstrap, seed, notes)
+    out_codes = {c: {k: _rounded(f[k]) for k in STAT_KEYS} for c, f in per_code.items()}
+    return {"coders": list(table.coders), "units": len(table.units), "codes": out_codes, "groups": out_groups,
+            "overall": overall, "notes": notes}
+
+
+def _overall(per_code: dict, units: list, rows: list[np.ndarray], two: bool, bootstrap: int, seed: int,
+             notes: list[str]) -> dict:
+    """Pooled figures over every (segment, code) decision, and means of the per-code figures."""
+    pooled: dict = {"percent_agreement": None, "kappa": None, "alpha": None, "alpha_ci": None,
+                    "decisions": len(_pairable(units)), "codes": len(per_code)}
+    if pooled["decisions"]:
+        figures, _, _ = _describe("pooled", units, (False, True), two, 0, seed, True)
+        pooled.update({k: figures[k] for k in ("percent_agreement", "kappa", "alpha")})
+        if figures["alpha"] is not None and bootstrap > 0:
+            # Resample segments, keeping all codes of a segment together.
+            pooled["alpha_ci"] = percentile_interval(bootstrap_alphas(sum(rows), bootstrap, seed))
+    if pooled["decisions"] and pooled["alpha"] is None:
+        stats = "kappa and alpha" if two else "alpha"
+        notes.append(f"overall pooled: {stats} undefined: every (segment, code) decision has the same value")
+    mean: dict = {}
+    for key in ("percent_agreement", "kappa", "alpha"):
+        values = [f[key] for f in per_code.values() if f[key] is not None]
+        mean[key] = float(np.mean(values)) if values else None
+        if values and len(values) < len(per_code):
+            notes.append(f"overall mean {key} is over the {len(values)} of {len(per_code)} codes where it is defined")
+    mean["codes"] = len(per_code)
+    return {"pooled": {k: _rounded(v) for k, v in pooled.items()}, "mean": {k: _rounded(v) for k, v in mean.items()}}
+
+
+def disagreements(table: CodingTable, codes: Mapping[str, Collection[str]]) -> list[dict]:
+    """Units where the coders who covered them gave different codes (among ``codes``).
+
+    Each: ``{"segment", "codes": {coder: [code, ...]}, "disputed": [code, ...]}``; coders who did
+    not cover the unit are left out; codes follow the order of ``codes``.
+    """
+    out = []
+    for unit, row in zip(table.units, table.values):
+        given = {coder: [c for c, members in codes.items() if v & set(members)]
+                 for coder, v in zip(table.coders, row) if v is not None}
+        if len(given) < 2:
+            continue
+        sets = [set(v) for v in given.values()]
+        disputed = set.union(*sets) - set.intersection(*sets)
+        if disputed:
+            out.append({"segment": unit, "codes": given, "disputed": [c for c in codes if c in disputed]})
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Project -> table
+# ---------------------------------------------------------------------------------------------
+
+
+def build_table(project: "Project", codings: CodingSet, coders: Sequence[str]) -> CodingTable:
+    """Units: non-skipped segments of transcripts any of ``coders`` covered, in reading order."""
+    covered = {coder: codings.covered(coder) for coder in coders}
+    given: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for coding in codings.for_coders(coders):
+        given[(coding.coder, coding.segment)].add(coding.code)
+    segments = [s for s in project.corpus.coded_segments() if any(s.transcript in t for t in covered.values())]
+    values = [[frozenset(given.get((c, s.id), ())) if s.transcript in covered[c] else None for c in coders]
+              for s in segments]
+    return CodingTable(list(coders), [s.id for s in segments], values)
+
+
+def code_members(project: "Project", table: CodingTable, code_ids: Sequence[str], level: str) -> dict[str, set[str]]:
+    """Reported code -> codes counting as its presence.
+
+    ``all``: each code exactly as coded (a parent does not include its children). ``top``: each
+    top-level code with all its descendants. Without ``code_ids``: the codes any coder used.
+    """
+    book = project.codebook
+    for code_id in code_ids:
+        book.get(code_id)  # raises with did-you-mean
+    if level == "all":
+        used = set().union(*(v for row in table.values for v in row if v))
+        ids = list(dict.fromkeys(code_ids)) or [c.id for c in book.walk() if c.id in used]
+        return {c: {c} for c in ids}
+    for code_id in code_ids:
+        if book.depth(code_id):
+            top = book.top_level(code_id)
+            raise QualcodeError(f"--level top compares top-level codes; '{code_id}' is under '{top}': "
+                                f"use --code {top}, or --level all")
+    members = {c.id: set(book.descendants(c.id)) for c in book.codes}
+    if code_ids:
+        return {c: members[c] for c in dict.fromkeys(code_ids)}
+    return {c: m for c, m in members.items() if any(v & m for row in table.values for v in row if v)}
+
+
+def exclusive_groups(project: "Project", code_ids: Sequence[str] = ()) -> dict[str, dict[str, set[str]]]:
+    """Exclusive codes (all, or those named in ``code_ids``) -> child -> its codes."""
+    book = project.codebook
+    return {
+        code.id: {child.id: set(book.descendants(child.id)) for child in code.children}
+        for code in book.walk()
+        if code.exclusive and (not code_ids or code.id in code_ids)
+    }
+
+
+@dataclass
+class Comparison:
+    """What a command needs: the table and the selected codes and groups."""
+
+    table: CodingTable
+    codes: dict[str, set[str]]
+    groups: dict[str, dict[str, set[str]]]
+
+
+def prepare(project: "Project", coders: Sequence[str] | None = None, code_ids: Sequence[str] = (),
+            level: str = "all") -> Comparison:
+    """Load the compared coders' codings and select codes; needs two or more coders."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    codings = load_codings(project, coders)
+    names = list(dict.fromkeys(codings.coders))
+    if len(names) < 2:
+        have = ", ".join(names) or "nobody yet"
+        raise QualcodeError(f"agreement needs two or more coders; codings by: {have}. "
+                            "Have a second coder code the same transcripts (qualcode code ... --coder NAME)")
+    table = build_table(project, codings, names)
+    return Comparison(table, code_members(project, table, code_ids, level), exclusive_groups(project, code_ids))
+
+
+def disagreement_list(project: "Project", found: Comparison) -> list[dict]:
+    """:func:`disagreements` with each segment's transcript, case, speaker and text."""
+    corpus = project.corpus
+    out = []
+    for item in disagreements(found.table, found.codes):
+        segment = corpus.segment_index[item["segment"]]
+        out.append({"segment": segment.id, "transcript": segment.transcript, "case": corpus.case_of(segment.transcript),
+                    "speaker": segment.speaker, "codes": item["codes"], "disputed": item["disputed"],
+                    "text": segment.text})
+    return out
+
+
+def report_section(project: "Project", coders: Sequence[str] | None = None, level: str = "all",
+                   bootstrap: int = 1000, seed: int = 1) -> dict | None:
+    """Plain data for the HTML report's agreement section, or None with fewer than two coders.
+
+    ``{"coders": [...], "units": N, "shared": units coded by two or more coders, "rows": [{"code",
+    "path", "label", "depth", "percent_agreement", "kappa", "alpha", "alpha_ci", "units",
+    "coders"}], "groups": [{"group", "label", "alpha", "alpha_ci", "units"}], "overall": {...}
+    (as in the JSON), "disagreements": [...] (as :func:`disagreement_list`), "notes": [...]}``
+    """
+    if coders is None and len(load_codings(project, persist=False).coders) < 2:
+        return None
+    found = prepare(project, coders, (), level)
+    figures = compare(found.table, found.codes, found.groups, bootstrap, seed)
+    book = project.codebook
+    rows = [{"code": c, "path": book.path_of(c), "label": book.by_id[c].name,
+             "depth": book.depth(c) if level == "all" else 0, **f} for c, f in figures["codes"].items()]
+    groups = [{"group": g, "label": book.by_id[g].name, **f} for g, f in figures["groups"].items()]
+    return {"coders": figures["coders"], "units": figures["units"], "shared": found.table.shared, "rows": rows,
+            "groups": groups, "overall": figures["overall"], "disagreements": disagreement_list(project, found),
+            "notes": figures["notes"]}

@@ -1,0 +1,154 @@
+"""``qualcode codebook validate|show``."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import click
+
+from qualcode.codebook.model import Codebook, codebook_summary, validate_codebook
+from qualcode.errors import QualcodeError
+from qualcode.common.tabular import to_json
+from qualcode.cli.common import emit, format_option
+
+
+@click.group("codebook")
+def codebook() -> None:
+    """Check and show the codebook (codebooks/*.yaml)."""
+
+
+def _codebook_path(ctx: click.Context, file: Path | None) -> tuple[Path, str]:
+    if file is not None:
+        return file, str(file)
+    project = ctx.obj.project
+    return project.codebook_path, project.display(project.codebook_path)
+
+
+@codebook.command("validate")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def validate(ctx, file):
+    """Report every problem in the codebook as FILE:LINE: message.
+
+    Checks YAML syntax, tabs, unknown keys, ids, duplicates, empty keywords, spaCy patterns
+    and colours. Exit status 1 when there is any problem.
+
+    \b
+    Example:
+      qualcode codebook validate
+      qualcode codebook validate codebooks/draft.yaml
+    """
+    path, display = _codebook_path(ctx, file)
+    book, problems = validate_codebook(path, display)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise QualcodeError(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {display}")
+    emit(codebook_summary(book))
+
+
+@codebook.command("show")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@format_option("tree", "json", default="tree")
+@click.option("--brief", is_flag=True, help="Ids and labels only, without definitions.")
+@click.pass_context
+def show(ctx, file, fmt, brief):
+    """Print the codebook as a tree with definitions (or as JSON).
+
+    \b
+    Example:
+      qualcode codebook show --brief
+    """
+    from qualcode.codebook.model import load_codebook
+
+    path, display = _codebook_path(ctx, file)
+    book = load_codebook(path, display)
+    if fmt == "json":
+        emit(to_json(codebook_json(book)))
+    else:
+        emit(render_tree(book, brief=brief))
+
+
+def codebook_json(book: Codebook) -> dict:
+    def code(c):
+        return {
+            "id": c.id,
+            "path": book.path_of(c.id),
+            "label": c.label,
+            "definition": c.definition,
+            "include": c.include,
+            "exclude": c.exclude,
+            "examples": c.examples,
+            "keywords": c.keywords,
+            "exclude_keywords": c.exclude_keywords,
+            "patterns": c.patterns,
+            "exclusive": c.exclusive,
+            "color": c.color,
+            "children": [code(ch) for ch in c.children],
+        }
+
+    return {"name": book.name, "version": book.version, "description": book.description,
+            "codes": [code(c) for c in book.codes]}
+
+
+def render_tree(book: Codebook, brief: bool = False, width: int = 88) -> str:
+    version = f" (version {book.version})" if book.version else ""
+    lines = [f"{book.name}{version}"]
+    if book.description and not brief:
+        lines += textwrap.wrap(book.description, width)
+    lines.append("")
+    for c in book.walk():
+        depth = book.depth(c.id)
+        indent = "  " * depth
+        label = f" — {c.label}" if c.label else ""
+        marker = " [exclusive]" if c.exclusive else ""
+        rules = f"  ({len(c.keywords)} keywords, {len(c.patterns)} patterns)" if not brief else ""
+        lines.append(f"{indent}{c.id}{label}{marker}{rules}")
+        if not brief and c.definition:
+            lines += textwrap.wrap(c.definition, width, initial_indent=indent + "    ", subsequent_indent=indent + "    ")
+    return "\n".join(lines)
+
+
+@codebook.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.pass_context
+def rename(ctx, old, new):
+    """Rename code OLD to NEW in the codebook and in every coder's codings.
+
+    Comments and layout of the codebook are kept.
+
+    \b
+    Example:
+      qualcode codebook rename plc professional_learning_communities
+    """
+    from qualcode.codebook.edit import rename_code
+
+    changed = rename_code(ctx.obj.project, old, new)
+    click.echo(f"renamed '{old}' to '{new}' in the codebook and in {changed} coding(s)", err=True)
+
+
+@codebook.command("merge")
+@click.argument("codes", nargs=-1, required=True)
+@click.pass_context
+def merge(ctx, codes):
+    """Merge codes into one: qualcode codebook merge SRC... INTO TARGET.
+
+    The sources' keywords, patterns, examples and children move to TARGET, the sources leave
+    the codebook, and every coding of a source becomes a TARGET coding (once per segment).
+
+    \b
+    Example:
+      qualcode codebook merge peer_observation walkthroughs INTO collaborative_pl
+    """
+    from qualcode.codebook.edit import merge_codes
+
+    if len(codes) < 3 or codes[-2].upper() != "INTO":
+        raise click.UsageError("write it as: qualcode codebook merge SRC [SRC...] INTO TARGET")
+    sources, into = list(codes[:-2]), codes[-1]
+    changed = merge_codes(ctx.obj.project, sources, into)
+    click.echo(f"merged {', '.join(sources)} into '{into}': {changed} coding(s) recoded", err=True)
+
+
+COMMANDS = [codebook]

@@ -1,0 +1,63 @@
+"""``qualcode memo new|list``: analytic memos as Markdown files."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from qualcode.coding.identity import resolve_coder
+from qualcode.coding.memos import list_memos, new_memo
+from qualcode.common.tabular import to_json, to_table
+from qualcode.cli.common import emit, format_option, pass_project
+
+
+@click.group("memo")
+def memo():
+    """Analytic memos (Markdown files under memos/)."""
+
+
+@memo.command("new")
+@click.argument("title")
+@click.option("--code", "codes", multiple=True, metavar="ID", help="A code the memo is about (repeatable).")
+@click.option("--author", metavar="NAME", help="Default: the coder name ($QUALCODE_CODER or git user.name).")
+@click.option("--no-edit", is_flag=True, help="Do not open $EDITOR even on a terminal.")
+@pass_project
+def new(project, title, codes, author, no_edit):
+    """Create a memo titled TITLE and open it in $EDITOR (on a terminal).
+
+    \b
+    Example:
+      qualcode memo new "Coaching without evaluation" --code coaching
+    """
+    author = resolve_coder(author, cwd=project.root)
+    path = new_memo(project, title, author, codes)
+    click.echo(project.display(path))
+    if not no_edit and sys.stdin.isatty() and sys.stdout.isatty():
+        click.edit(filename=str(path))
+
+
+@memo.command("list")
+@format_option("table", "json")
+@pass_project
+def list_(project, fmt):
+    """List memos, newest first.
+
+    \b
+    Example:
+      qualcode memo list
+    """
+    rows = [
+        {"path": project.display(m.path), "title": m.title, "author": m.author, "date": m.date,
+         "codes": m.codes, "words": m.words}
+        for m in list_memos(project)
+    ]
+    if fmt == "json":
+        emit(to_json(rows))
+        return
+    for row in rows:
+        row["codes"] = ", ".join(row["codes"])
+    emit(to_table(rows, ["date", "author", "codes", "words", "title"]))
+
+
+COMMANDS = [memo]

@@ -1,0 +1,52 @@
+"""``qualcode report``: the self-contained cross-case HTML report."""
+
+from __future__ import annotations
+
+import click
+
+from qualcode.analysis.matrix import SUGGESTIONS_CODER, select_codings
+from qualcode.report.context import build_report
+from qualcode.common.storage import atomic_write
+from qualcode.cli.common import output_path, pass_project
+from qualcode.cli.matrix_cmd import check_min_score, split_list
+
+DEFAULT_OUTPUT = "reports/cross-case.html"
+
+
+@click.command("report")
+@click.option("-o", "--output", metavar="FILE", default=DEFAULT_OUTPUT, show_default=True,
+              help="Where to write the report (relative paths stay inside the project).")
+@click.option("--coders", metavar="A,B", help="Only these coders' codings (comma-separated). Default: all coders.")
+@click.option("--include-suggestions", is_flag=True, help="Count the current suggestions as one more coder, 'suggestions'.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True, metavar="X",
+              help="With --include-suggestions: only suggestions scoring at least this.")
+@click.option("--filter", "filters", multiple=True, metavar="ATTR",
+              help="Attribute readers can filter the matrix by (repeatable). Default: role.")
+@pass_project
+def report(project, output, coders, include_suggestions, min_score, filters):
+    """Write the cross-case report: one HTML file that opens offline in any browser.
+
+    It holds the study's numbers and provenance, the themes x cases heatmap (switchable
+    measure, themes or sub-themes, filter by role) with the quotes behind every cell, the
+    co-occurrence matrix, a profile per case, a page per code, agreement between the coders
+    (with two or more) and the codebook. Everything is
+    inline (no network access), so it can be e-mailed or copied to a USB stick as is.
+
+    \b
+    Example:
+      qualcode report
+      qualcode report --coders ana,ben -o reports/cross-case-ana-ben.html
+    """
+    from qualcode.analysis.agreement import report_section
+
+    check_min_score(include_suggestions)
+    selection = select_codings(project, split_list(coders), include_suggestions, min_score)
+    hand_coders = [c for c in selection.coders if c != SUGGESTIONS_CODER]
+    agreement = report_section(project, coders=hand_coders) if len(hand_coders) >= 2 else None
+    html = build_report(project, selection, filters=list(filters) or None, agreement=agreement)
+    path = output_path(project, output)
+    atomic_write(path, html)
+    click.echo(f"wrote {project.display(path)} ({len(html.encode('utf-8')) / 1024:.0f} KB); open it in a browser", err=True)
+
+
+COMMANDS = [report]

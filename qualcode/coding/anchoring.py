@@ -1,0 +1,106 @@
+"""Finding segments again: anchors, re-anchoring after edits, and locating quotes.
+
+A coding stores an :class:`Anchor`: the segment's text (``quote``) and a little context on each
+side. When a transcript is edited and a coding's segment id disappears, :func:`reanchor` looks
+for the best-matching segment of the same transcript with rapidfuzz:
+
+    score = 0.85 * ratio(quote, segment text) + 0.15 * ratio(stored context, current context)
+
+(both on whitespace-collapsed text, 0-100). The coding moves to the best segment when its score
+is at least :data:`REANCHOR_THRESHOLD`, or when the context still matches closely
+(>= :data:`CONTEXT_THRESHOLD`) and the text at least half (>= :data:`SHORT_EDIT_THRESHOLD`): a
+short answer whose name was replaced sits between the same neighbours. Otherwise the coding is
+an orphan, kept until the user decides.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from qualcode.study.segment import Segment
+
+#: Minimum re-anchoring score (0-100). A typo fix scores ~95+, a name replaced by
+#: ``[TEACHER]`` in a sentence-length segment ~80-90, an unrelated segment well below 60.
+REANCHOR_THRESHOLD = 75.0
+#: Minimum fuzzy score for anchoring an imported quote that has no exact match.
+QUOTE_THRESHOLD = 85.0
+#: Context agreement that lets a heavily edited short segment keep its codings.
+CONTEXT_THRESHOLD = 90.0
+SHORT_EDIT_THRESHOLD = 50.0
+CONTEXT_CHARS = 60
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The quoted segment text plus up to CONTEXT_CHARS of context before and after."""
+
+    quote: str
+    before: str = ""
+    after: str = ""
+
+    def to_json(self) -> dict:
+        return {"quote": self.quote, "before": self.before, "after": self.after}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Anchor":
+        return cls(str(data.get("quote", "")), str(data.get("before", "")), str(data.get("after", "")))
+
+
+def squash(text: str) -> str:
+    """Whitespace runs -> one space, stripped."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def anchor_for(segment: Segment, transcript_text: str) -> Anchor:
+    before = transcript_text[max(0, segment.start - CONTEXT_CHARS) : segment.start]
+    after = transcript_text[segment.end : segment.end + CONTEXT_CHARS]
+    return Anchor(segment.text, squash(before), squash(after))
+
+
+def reanchor(anchor: Anchor, candidates: Sequence[Segment], transcript_text: str) -> tuple[Segment, float] | None:
+    """The best-matching candidate and its score, or None when nothing reaches the threshold."""
+    quote = squash(anchor.quote)
+    context = f"{anchor.before} {anchor.after}".strip()
+    best: tuple[Segment, float] | None = None
+    for segment in candidates:
+        text_score = fuzz.ratio(quote, squash(segment.text))
+        if text_score < SHORT_EDIT_THRESHOLD:
+            continue
+        current = anchor_for(segment, transcript_text)
+        context_score = fuzz.ratio(context, f"{current.before} {current.after}".strip()) if context else text_score
+        score = 0.85 * text_score + 0.15 * context_score
+        accepted = score >= REANCHOR_THRESHOLD or (context and context_score >= CONTEXT_THRESHOLD)
+        if accepted and (best is None or score > best[1]):
+            best = (segment, score)
+    return best
+
+
+def locate_quote(quote: str, transcript_text: str) -> tuple[int, int, float] | None:
+    """Where ``quote`` occurs in the transcript: ``(start, end, score)``.
+
+    Exact match first (ignoring differences in whitespace and case), then fuzzy alignment
+    (rapidfuzz partial_ratio_alignment) at or above QUOTE_THRESHOLD.
+    """
+    words = quote.split()
+    if not words:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    match = re.search(pattern, transcript_text, flags=re.IGNORECASE)
+    if match:
+        return match.start(), match.end(), 100.0
+    alignment = fuzz.partial_ratio_alignment(
+        squash(quote).lower(), transcript_text.lower(), score_cutoff=QUOTE_THRESHOLD
+    )
+    if alignment is None or alignment.score < QUOTE_THRESHOLD:
+        return None
+    return alignment.dest_start, alignment.dest_end, alignment.score
+
+
+def segments_overlapping(segments: Sequence[Segment], start: int, end: int) -> list[Segment]:
+    """Segments whose span overlaps [start, end)."""
+    return [s for s in segments if s.start < end and start < s.end]

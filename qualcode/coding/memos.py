@@ -1,0 +1,89 @@
+"""Analytic memos: Markdown files under ``memos/`` with title, author, date and codes."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from qualcode.errors import QualcodeError
+from qualcode.common.yamlfile import load_yaml, scalar_to_str
+
+if TYPE_CHECKING:
+    from qualcode.study.project import Project
+
+
+@dataclass
+class Memo:
+    path: Path
+    title: str
+    author: str
+    date: str
+    codes: list[str]
+    words: int
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")[:60] or "memo"
+
+
+def new_memo(project: "Project", title: str, author: str, codes: Sequence[str] = (), today: _dt.date | None = None) -> Path:
+    """Create ``memos/<date>-<slug>.md`` (never overwriting) and return its path."""
+    if not title.strip():
+        raise QualcodeError("a memo needs a title, e.g. qualcode memo new 'Coaching and trust'")
+    for code in codes:
+        project.codebook.get(code)
+    today = today or _dt.date.today()
+    folder = project.path("memos")
+    folder.mkdir(exist_ok=True)
+    stem = f"{today.isoformat()}-{_slug(title)}"
+    front = yaml.safe_dump(
+        {"title": title.strip(), "author": author, "date": today.isoformat(), "codes": list(codes)},
+        sort_keys=False, allow_unicode=True, default_flow_style=None,
+    )
+    body = f"---\n{front}---\n\n# {title.strip()}\n\n"
+    for n in range(1, 1000):
+        path = folder / (f"{stem}.md" if n == 1 else f"{stem}-{n}.md")
+        try:
+            with open(path, "x", encoding="utf-8") as handle:
+                handle.write(body)
+            return path
+        except FileExistsError:
+            continue
+    raise QualcodeError(f"too many memos named {stem}; choose another title")
+
+
+def list_memos(project: "Project") -> list[Memo]:
+    """Every memo under ``memos/``, newest first; unreadable front matter is a warning."""
+    folder = project.path("memos")
+    memos = []
+    for path in sorted(folder.glob("**/*.md")) if folder.is_dir() else []:
+        text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+        meta: dict = {}
+        body = text
+        if text.startswith("---\n"):
+            end = text.find("\n---", 4)
+            if end != -1:
+                data, problems = load_yaml(text[4:end], project.display(path), line_offset=1)
+                for problem in problems:
+                    project.warning(str(problem))
+                meta = data if isinstance(data, dict) else {}
+                body = text[end + 4 :]
+        codes = meta.get("codes") or []
+        memos.append(
+            Memo(
+                path=path,
+                title=scalar_to_str(meta.get("title") or path.stem),
+                author=scalar_to_str(meta.get("author") or ""),
+                date=scalar_to_str(meta.get("date") or ""),
+                codes=[scalar_to_str(c) for c in codes] if isinstance(codes, list) else [scalar_to_str(codes)],
+                words=len(body.split()),
+            )
+        )
+    memos.sort(key=lambda m: (m.date, m.path.name), reverse=True)
+    return memos

@@ -1,0 +1,192 @@
+"""Reconciling two coders into a third coder: an ordinary coder file.
+
+:func:`plan_reconciliation` compares the two coders on the transcripts both covered (marked done
+or coded at least once): codes both gave a segment are *agreed* and always copied; a segment
+where their codes differ is a :class:`Dispute` to decide. :func:`apply_reconciliation` writes the
+merged coder in one store transaction: agreed codings, the decided disputes, and a done mark for
+every shared transcript with no dispute left. Each decision is logged (action ``reconcile``), so
+running the same reconciliation again skips what was already decided and continues.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from qualcode.coding.anchoring import anchor_for
+from qualcode.coding.store import Coding, DoneMark, coder_slug, load_codings, now, store_for
+from qualcode.common.didyoumean import hint
+from qualcode.errors import QualcodeError
+from qualcode.study.segment import Segment
+
+if TYPE_CHECKING:
+    from qualcode.study.project import Project
+
+CHOICES = "1, 2, b (both), n (neither), a comma list of codes, or q (quit)"
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """A segment the two coders coded differently."""
+
+    segment: Segment
+    case: str | None
+    given: dict[str, frozenset[str]]  # coder -> codes, for both coders in order
+
+    @property
+    def agreed(self) -> frozenset[str]:
+        first, second = self.given.values()
+        return first & second
+
+    @property
+    def disputed(self) -> frozenset[str]:
+        first, second = self.given.values()
+        return first ^ second
+
+
+@dataclass
+class Plan:
+    """What a reconciliation of ``coders`` into ``into`` will copy and must decide."""
+
+    coders: tuple[str, str]
+    into: str
+    agreed: list[tuple[Segment, str]]  # (segment, code) both coders gave
+    disputes: list[Dispute]  # still to decide, in reading order
+    transcripts: list[str]  # covered by both coders
+    single: list[str]  # covered by only one coder: left out
+    decided_before: set[str] = field(default_factory=set)  # segment ids decided in an earlier run
+    resume: bool = False
+
+
+@dataclass
+class Outcome:
+    """What :func:`apply_reconciliation` wrote."""
+
+    copied: int
+    decided: int
+    remaining: int
+    done: list[str]
+    path: str
+
+
+def _decided_segments(project: "Project", coders: tuple[str, str], into: str) -> tuple[bool, set[str]]:
+    """(resuming?, segments decided earlier) from the ``into`` coder's audit log."""
+    store = store_for(project)
+    if not store.path_for(into).exists():
+        return False, set()
+    entries = store.read_log(into)
+    mine = [e for e in entries if e.get("coders") == list(coders)]
+    starts = [i for i, e in enumerate(mine) if e.get("action") == "reconcile_start"]
+    if not starts:
+        raise QualcodeError(
+            f"coder '{into}' already has codings ({project.display(store.path_for(into))}) that are not a "
+            f"reconciliation of {coders[0]} and {coders[1]}; choose another --into name"
+        )
+    return True, {e["segment"] for e in mine[starts[-1]:] if e.get("action") == "reconcile"}
+
+
+def plan_reconciliation(project: "Project", coders: Sequence[str], into: str) -> Plan:
+    """Compare two coders on the transcripts both covered; see :class:`Plan`."""
+    if len(coders) != 2:
+        raise ValueError("reconciliation merges exactly two coders")
+    codings = load_codings(project, coders)
+    first, second = pair = (codings.coders[0], codings.coders[1])
+    if coder_slug(into) in {coder_slug(first), coder_slug(second)}:
+        raise QualcodeError(
+            f"--into '{into}' is one of the compared coders; name a new coder, e.g. --into {first}-{second}"
+        )
+    resume, decided = _decided_segments(project, pair, into)
+    both = codings.covered(first) & codings.covered(second)
+    given: dict[tuple[str, str], set[str]] = {}
+    for coding in codings.codings:
+        given.setdefault((coding.coder, coding.segment), set()).add(coding.code)
+    corpus = project.corpus
+    agreed, disputes = [], []
+    for segment in corpus.segments:
+        if segment.transcript not in both:
+            continue
+        codes = {coder: frozenset(given.get((coder, segment.id), ())) for coder in pair}
+        agreed += [(segment, code) for code in sorted(codes[first] & codes[second])]
+        if codes[first] != codes[second] and segment.id not in decided:
+            disputes.append(Dispute(segment, corpus.case_of(segment.transcript), codes))
+    single = sorted((codings.covered(first) | codings.covered(second)) - both)
+    return Plan(pair, into, agreed, disputes, sorted(both), single, decided, resume)
+
+
+def parse_choice(answer: str, dispute: Dispute, codebook) -> frozenset[str] | None:
+    """The codes to keep on the segment for an answer; None means quit.
+
+    ``1``/``2``: the first/second coder's codes; ``b``: both coders' codes; ``n``: only the
+    agreed ones; ``code_a, code_b``: the agreed codes plus these (any codebook codes).
+    """
+    text = answer.strip()
+    first, second = dispute.given.values()
+    simple = {"1": first, "2": second, "b": first | second, "n": dispute.agreed, "q": None}
+    if text.casefold() in simple:
+        return simple[text.casefold()]
+    codes = [c.strip() for c in text.split(",") if c.strip()]
+    if not codes:
+        raise QualcodeError(f"no answer; type {CHOICES}")
+    unknown = [c for c in codes if c not in codebook]
+    if unknown:
+        raise QualcodeError(f"no code '{unknown[0]}'{hint(unknown[0], codebook.by_id)}; type {CHOICES}")
+    return dispute.agreed | frozenset(codes)
+
+
+def _memo(coders: tuple[str, str], gave: Sequence[str]) -> str:
+    if len(gave) == 2:
+        how = "both coded it"
+    elif gave:
+        how = f"kept from {gave[0]}"
+    else:
+        how = "added in reconciliation"
+    return f"reconciled from {coders[0]} and {coders[1]}: {how}"
+
+
+def apply_reconciliation(project: "Project", plan: Plan, decisions: Mapping[str, tuple[frozenset[str], str]]) -> Outcome:
+    """Write the merged coder: agreed codings, ``decisions`` (segment id -> (codes, answer)), done marks."""
+    corpus = project.corpus
+    coders = plan.coders
+    store = store_for(project)
+    copied = 0
+    open_transcripts = {d.segment.transcript for d in plan.disputes if d.segment.id not in decisions}
+    with store.transaction(plan.into) as current:
+        name = current.coder or plan.into
+
+        def add(segment: Segment, code: str, gave: Sequence[str]) -> bool:
+            if (segment.id, code) in current.codings:
+                return False
+            anchor = anchor_for(segment, corpus.by_id[segment.transcript].text)
+            memo = _memo(coders, gave)
+            current.codings[(segment.id, code)] = Coding(segment.transcript, segment.id, code, name, "manual", now(),
+                                                         memo, anchor)
+            current.record("code", transcript=segment.transcript, segment=segment.id, code=code, source="manual",
+                           memo=memo)
+            return True
+
+        if not plan.resume:
+            current.record("reconcile_start", coders=list(coders))
+        for segment, code in plan.agreed:
+            copied += add(segment, code, coders)
+        for dispute in plan.disputes:
+            if dispute.segment.id not in decisions:
+                continue
+            kept, answer = decisions[dispute.segment.id]
+            for code in sorted(kept):
+                add(dispute.segment, code, [c for c in coders if code in dispute.given[c]])
+            current.record("reconcile", transcript=dispute.segment.transcript, segment=dispute.segment.id,
+                           coders=list(coders), answer=answer, kept=sorted(kept),
+                           gave={c: sorted(v) for c, v in dispute.given.items()})
+        done = [t for t in plan.transcripts if t not in open_transcripts and t not in current.done]
+        for transcript in done:
+            current.done[transcript] = DoneMark(transcript, name, now())
+            current.record("done", transcript=transcript)
+    remaining = len(plan.disputes) - sum(d.segment.id in decisions for d in plan.disputes)
+    return Outcome(copied, len(plan.disputes) - remaining, remaining, done, project.display(store.path_for(plan.into)))
+
+
+def keep_all(plan: Plan, union: bool) -> dict[str, tuple[frozenset[str], str]]:
+    """Decide every dispute without asking: keep the union (``b``) or only the agreed codes (``n``)."""
+    answer = "b" if union else "n"
+    return {d.segment.id: (parse_choice(answer, d, None), answer) for d in plan.disputes}

@@ -1,0 +1,1 @@
+"""The self-contained cross-case HTML report: collecting its data and rendering its template."""

@@ -1,0 +1,148 @@
+"""The loaded study: every transcript, its attributes and its segments, read once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from qualcode.common.didyoumean import closest, hint
+from qualcode.errors import Problem, QualcodeError, TranscriptError
+from qualcode.study.segment import Segment, segment_transcripts
+from qualcode.study.transcripts import (
+    ATTRIBUTES_FILE,
+    TRANSCRIPT_EXTENSIONS,
+    Transcript,
+    find_transcript_files,
+    merge_attributes,
+    read_attributes_csv,
+    read_transcript,
+)
+
+if TYPE_CHECKING:
+    from qualcode.study.project import Project
+
+
+@dataclass
+class Corpus:
+    """Transcripts in id order and their segments in reading order."""
+
+    transcripts: list[Transcript]
+    segments_by_transcript: dict[str, list[Segment]]
+    case_attribute: str = "case"
+    by_id: dict[str, Transcript] = field(init=False)
+
+    def __post_init__(self):
+        self.by_id = {t.id: t for t in self.transcripts}
+
+    @cached_property
+    def segments(self) -> list[Segment]:
+        return [s for t in self.transcripts for s in self.segments_by_transcript[t.id]]
+
+    @cached_property
+    def segment_index(self) -> dict[str, Segment]:
+        return {s.id: s for s in self.segments}
+
+    def case_of(self, transcript_id: str) -> str | None:
+        return self.by_id[transcript_id].attributes.get(self.case_attribute)
+
+    def transcript(self, transcript_id: str) -> Transcript:
+        """The transcript with this id, or an error suggesting the nearest ids."""
+        try:
+            return self.by_id[transcript_id]
+        except KeyError:
+            raise QualcodeError(
+                f"no transcript '{transcript_id}'{hint(transcript_id, self.by_id)}; "
+                "`qualcode transcripts` lists them"
+            ) from None
+
+    def segment(self, segment_id: str) -> Segment:
+        """The segment with this id, or an error naming its transcript's nearest ids."""
+        found = self.segment_index.get(segment_id)
+        if found is not None:
+            return found
+        transcript_id = segment_id.split("#", 1)[0]
+        if transcript_id in self.by_id:
+            near = closest(segment_id, [s.id for s in self.segments_by_transcript[transcript_id]], limit=3, cutoff=0)
+            listing = ", ".join(near)
+            raise QualcodeError(
+                f"no segment '{segment_id}' in transcript '{transcript_id}'; nearest ids: {listing}. "
+                f"`qualcode segments --transcript {transcript_id}` lists them all"
+            )
+        raise QualcodeError(
+            f"no segment '{segment_id}': no transcript '{transcript_id}'{hint(transcript_id, self.by_id)}; "
+            "segment ids look like 'alder-creek/principal-01#3fa9c2d1' (see `qualcode segments`)"
+        )
+
+    @cached_property
+    def attribute_names(self) -> frozenset[str]:
+        """Every attribute name some transcript has."""
+        return frozenset(k for t in self.transcripts for k in t.attributes)
+
+    def require_attributes(self, names, extra=()) -> None:
+        """Raise an error with a did-you-mean for a name no transcript has (``extra`` also allowed)."""
+        known = self.attribute_names | set(extra)
+        for name in names:
+            if name not in known:
+                raise QualcodeError(
+                    f"no transcript has an attribute '{name}'{hint(name, known)}; attributes: {', '.join(sorted(known))}"
+                )
+
+    def coded_segments(self) -> list[Segment]:
+        """Segments of coded speakers (not ``speakers_to_skip``)."""
+        return [s for s in self.segments if not s.skipped]
+
+
+def load_corpus(project: "Project") -> Corpus:
+    """Read every transcript of the project; raise TranscriptError listing all bad files."""
+    folder = project.transcripts_dir
+    config = project.config
+    if not folder.is_dir():
+        raise TranscriptError(
+            f"transcripts folder '{config.transcripts}' does not exist; create it, or set 'transcripts' in qualcode.yaml"
+        )
+    files = find_transcript_files(folder)
+    if not files:
+        project.warning(
+            f"no transcripts ({', '.join(TRANSCRIPT_EXTENSIONS)}) in '{project.display(folder)}'; add interview files there"
+        )
+    problems: list[Problem] = []
+    transcripts: list[Transcript] = []
+    first_file: dict[str, str] = {}
+    for path in files:
+        display = project.display(path)
+        result = read_transcript(path, folder, display, config.skip_set)
+        for warning in result.warnings:
+            project.warning(warning)
+        problems += result.problems
+        if result.transcript is None:
+            continue
+        tid = result.transcript.id
+        if tid in first_file:
+            problems.append(
+                Problem(display, 0, f"transcript id '{tid}' is also used by {first_file[tid]}; rename or remove one of them")
+            )
+            continue
+        first_file[tid] = display
+        transcripts.append(result.transcript)
+
+    attributes_path = folder / ATTRIBUTES_FILE
+    if attributes_path.is_file():
+        csv_display = project.display(attributes_path)
+        rows, csv_problems, csv_warnings = read_attributes_csv(attributes_path, csv_display)
+        problems += csv_problems
+        for warning in csv_warnings:
+            project.warning(warning)
+        merge_attributes(transcripts, rows, csv_display, project.warning)
+
+    if problems:
+        raise TranscriptError("\n".join(str(p) for p in problems))
+    transcripts.sort(key=lambda t: t.id)
+    for transcript in transcripts:
+        if config.case_attribute not in transcript.attributes:
+            project.warning(
+                f"{transcript.display_path}: no '{config.case_attribute}' attribute; add it to the front matter "
+                f"or to {ATTRIBUTES_FILE} so the transcript belongs to a case"
+            )
+    segments = segment_transcripts(transcripts, config.segment_by, config.skip_set)
+    return Corpus(transcripts, segments, config.case_attribute)

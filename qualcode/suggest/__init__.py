@@ -1,0 +1,1 @@
+"""Suggestions: the spaCy pipeline, codebook rules compiled into matchers, scoring, the pending/decision store, review and evaluation."""

@@ -1,0 +1,155 @@
+"""How well suggestions (or another coder) agree with a gold coder: precision, recall, F1.
+
+**Units** are the segments of coded speakers in the transcripts the gold coder marked done
+(``qualcode done``): there, a segment the gold coder left without a code means "code absent".
+Each unit has a set of codes on each side. At ``level="top"`` (the default) every code is
+rolled up into its top-level code on both sides, since coders code at child or parent level;
+``level="all"`` compares exact codes.
+
+Per code: TP = units with the code on both sides, FP = predicted only, FN = gold only;
+precision = TP/(TP+FP), recall = TP/(TP+FN), F1 their harmonic mean, support = TP+FN. A ratio
+with a zero denominator (a code never predicted, or never in gold) is 0.0, as in scikit-learn's
+``zero_division=0``. Micro averages pool TP/FP/FN over codes; macro averages are the plain
+means of the per-code values. The codes scored are those present on either side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from qualcode.coding.store import load_codings
+from qualcode.errors import QualcodeError
+from qualcode.suggest.engine import DEFAULT_MIN_SCORE, suggest_segments
+
+if TYPE_CHECKING:
+    from qualcode.study.project import Project
+
+LEVELS = ("top", "all")
+
+
+@dataclass(frozen=True)
+class Scores:
+    precision: float
+    recall: float
+    f1: float
+    support: int
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def to_json(self) -> dict:
+        return {"precision": self.precision, "recall": self.recall, "f1": self.f1, "support": self.support}
+
+
+@dataclass
+class Evaluation:
+    codes: dict[str, Scores]
+    micro: Scores
+    macro: Scores
+    units: int = 0
+    transcripts: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "codes": {code: s.to_json() for code, s in self.codes.items()},
+            "micro": self.micro.to_json(),
+            "macro": self.macro.to_json(),
+        }
+
+
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else 0.0
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _scores(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p, r = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+    return p, r, _f1(p, r)
+
+
+def _rounded(p: float, r: float, f: float, support: int, tp: int = 0, fp: int = 0, fn: int = 0) -> Scores:
+    return Scores(round(p, 4), round(r, 4), round(f, 4), support, tp, fp, fn)
+
+
+def score_labels(gold: Mapping[str, set[str]], predicted: Mapping[str, set[str]], order: Iterable[str]) -> Evaluation:
+    """Score per-unit code sets; ``gold`` holds every unit (possibly with an empty set).
+
+    Predictions for units not in ``gold`` are ignored. Codes are reported in ``order``
+    (codes missing from it come last, sorted).
+    """
+    counts: dict[str, list[int]] = {}
+    for unit, gold_codes in gold.items():
+        predicted_codes = predicted.get(unit, set())
+        for code in gold_codes | predicted_codes:
+            tp_fp_fn = counts.setdefault(code, [0, 0, 0])
+            if code in gold_codes and code in predicted_codes:
+                tp_fp_fn[0] += 1
+            elif code in predicted_codes:
+                tp_fp_fn[1] += 1
+            else:
+                tp_fp_fn[2] += 1
+    rank = {code: n for n, code in enumerate(order)}
+    ordered = sorted(counts, key=lambda c: (rank.get(c, len(rank)), c))
+    raw = {code: _scores(*counts[code]) for code in ordered}
+    codes = {code: _rounded(*raw[code], counts[code][0] + counts[code][2], *counts[code]) for code in ordered}
+    tp, fp, fn = (sum(c[i] for c in counts.values()) for i in range(3))
+    micro = _rounded(*_scores(tp, fp, fn), tp + fn, tp, fp, fn)
+    n = len(raw) or 1
+    macro = _rounded(*(sum(values[i] for values in raw.values()) / n for i in range(3)), tp + fn)
+    evaluation = Evaluation(codes, micro, macro, units=len(gold))
+    never = [code for code, s in codes.items() if s.tp + s.fp == 0]
+    if never:
+        evaluation.notes.append(f"never predicted (precision 0.00): {', '.join(never)}")
+    return evaluation
+
+
+def evaluate(project: "Project", gold: str = "gold", coder: str | None = None, level: str = "top",
+             min_score: float = DEFAULT_MIN_SCORE) -> Evaluation:
+    """Score the current suggestions (or ``coder``'s codings) against the ``gold`` coder."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    codebook = project.codebook
+    gold_set = load_codings(project, [gold])
+    gold_name = gold_set.coders[0]
+    done = sorted(gold_set.done.get(gold_name, ()))
+    if not done:
+        raise QualcodeError(
+            f"coder '{gold_name}' has marked no transcript done, so there is nothing to evaluate against; "
+            f"mark the fully coded ones with `qualcode done TRANSCRIPT --coder {gold_name}`"
+        )
+    corpus = project.corpus
+    units = [s for t in done for s in corpus.segments_by_transcript[t] if not s.skipped]
+
+    def label(code: str) -> str:
+        return codebook.top_level(code) if level == "top" else code
+
+    gold_labels = {s.id: set() for s in units}
+    for coding in gold_set.codings:
+        if coding.segment in gold_labels:
+            gold_labels[coding.segment].add(label(coding.code))
+
+    predicted: dict[str, set[str]] = {}
+    notes = []
+    if coder is None:
+        for s in suggest_segments(project, units, min_score=min_score):
+            predicted.setdefault(s.segment, set()).add(label(s.code))
+    else:
+        other = load_codings(project, [coder])
+        other_name = other.coders[0]
+        for coding in other.codings:
+            predicted.setdefault(coding.segment, set()).add(label(coding.code))
+        missing = [t for t in done if t not in other.done.get(other_name, ())]
+        if missing:
+            notes.append(f"{other_name} has not marked {len(missing)} of these {len(done)} transcripts done; "
+                         "their uncoded segments count as 'code absent'")
+    order = [c.id for c in codebook.walk() if level == "all" or c.parent is None]
+    result = score_labels(gold_labels, predicted, order)
+    result.transcripts = len(done)
+    result.notes = notes + result.notes
+    return result

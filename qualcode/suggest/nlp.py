@@ -1,0 +1,90 @@
+"""Builds the spaCy pipeline qualcode matches on, once per process.
+
+The default pipeline is embedded and offline: ``spacy.blank("en")`` + sentencizer + a lookup
+lemmatizer fed by the ``spacy-lookups-data`` package. spaCy's own lookup lemmatizer is
+case-sensitive ("Teachers" is not in its table), so ours lower-cases each token before the
+lookup: lemmas are always lower case and matching on ``LEMMA`` is case-insensitive.
+
+A project may instead name an installed spaCy package (``nlp: en_core_web_sm``); its lemmas
+are lower-cased by the same rule so that codebook keywords behave identically.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from qualcode.errors import NlpError
+
+DEFAULT_PIPELINE = "blank"
+
+
+class _LowercaseLookupLemmatizer:
+    """Sets ``token.lemma_`` from the lookup table, keyed on the lower-cased token."""
+
+    def __init__(self, table):
+        self.table = table
+
+    def __call__(self, doc: Doc) -> Doc:
+        table = self.table
+        for token in doc:
+            lower = token.lower_
+            token.lemma_ = table.get(lower, lower)
+        return doc
+
+
+class _LowercaseLemmas:
+    """Lower-cases lemmas produced by an installed model's own lemmatizer."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            token.lemma_ = (token.lemma_ or token.text).lower()
+        return doc
+
+
+@Language.factory("qualcode_lookup_lemmatizer")
+def _make_lookup_lemmatizer(nlp: Language, name: str):
+    from spacy.lookups import load_lookups
+
+    lookups = load_lookups(nlp.lang, ["lemma_lookup"])
+    return _LowercaseLookupLemmatizer(lookups.get_table("lemma_lookup"))
+
+
+@Language.factory("qualcode_lowercase_lemmas")
+def _make_lowercase_lemmas(nlp: Language, name: str):
+    return _LowercaseLemmas()
+
+
+@lru_cache(maxsize=4)
+def load_nlp(name: str | None = None) -> Language:
+    """Return the pipeline for ``name`` (None or "blank": the embedded default)."""
+    if name in (None, "", DEFAULT_PIPELINE):
+        return _blank_pipeline()
+    try:
+        nlp = spacy.load(name)
+    except (OSError, ImportError) as exc:
+        raise NlpError(
+            f"spaCy pipeline '{name}' (key 'nlp' in qualcode.yaml) is not installed: {exc}. "
+            f"Install it with `pip install {name}` (or from a wheel file), "
+            "or remove the 'nlp' key to use the embedded default pipeline."
+        ) from None
+    if "senter" not in nlp.pipe_names and "parser" not in nlp.pipe_names and "sentencizer" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer")
+    nlp.add_pipe("qualcode_lowercase_lemmas", last=True)
+    return nlp
+
+
+def _blank_pipeline() -> Language:
+    try:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("qualcode_lookup_lemmatizer")
+    except ValueError as exc:  # spacy-lookups-data missing
+        raise NlpError(
+            f"the embedded pipeline needs the 'spacy-lookups-data' package: {exc}. "
+            "Install it with `pip install spacy-lookups-data`."
+        ) from None
+    return nlp

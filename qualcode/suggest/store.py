@@ -1,0 +1,226 @@
+"""Pending suggestions and coders' review decisions, as JSON lines under ``suggestions/``.
+
+Layout (plain text, diff-friendly, committed with the project)::
+
+    suggestions/pending.jsonl             suggestions saved by `qualcode suggest --save`
+    suggestions/decisions/<coder>.jsonl   one coder's accept/reject decisions, oldest first
+    suggestions/.lock                     inter-process lock (not committed)
+
+A decision names a (segment id, code id) and keeps the rule names of its evidence, so
+:func:`rule_stats` can tell how often each rule's suggestions were accepted. Pending
+suggestions and decisions whose segment no longer exists are ignored, never an error.
+Every write happens under the lock and replaces the file atomically.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qualcode.coding.store import coder_slug, now
+from qualcode.errors import QualcodeError
+from qualcode.common.storage import atomic_write, locked
+from qualcode.suggest.engine import Evidence, Suggestion
+
+if TYPE_CHECKING:
+    from qualcode.study.project import Project
+
+FOLDER = "suggestions"
+DECISIONS = ("accept", "reject")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A coder's decision on one suggestion."""
+
+    segment: str
+    transcript: str
+    code: str
+    decision: str  # "accept" or "reject"
+    coder: str
+    rules: tuple[str, ...] = ()
+    score: float = 0.0
+    memo: str = ""
+    created: bool = False  # accepting added a coding (undo removes it again)
+    timestamp: str = field(default_factory=now)
+
+    def to_json(self) -> dict:
+        return {
+            "segment": self.segment,
+            "transcript": self.transcript,
+            "code": self.code,
+            "decision": self.decision,
+            "coder": self.coder,
+            "rules": list(self.rules),
+            "score": self.score,
+            "memo": self.memo,
+            "created": self.created,
+            "timestamp": self.timestamp,
+        }
+
+
+def _folder(project: "Project") -> Path:
+    return project.path(FOLDER)
+
+
+def pending_path(project: "Project") -> Path:
+    return _folder(project) / "pending.jsonl"
+
+
+def decisions_path(project: "Project", coder: str) -> Path:
+    return _folder(project) / "decisions" / f"{coder_slug(coder)}.jsonl"
+
+
+def _lock(project: "Project"):
+    return locked(_folder(project) / ".lock")
+
+
+def _read(project: "Project", path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            record = None
+            reason = exc.msg
+        else:
+            reason = "each line must be a JSON object with 'segment' and 'code'"
+        if not isinstance(record, dict) or not isinstance(record.get("segment"), str) or not isinstance(record.get("code"), str):
+            raise QualcodeError(
+                f"{project.display(path)}:{number}: not a valid suggestion record ({reason}); "
+                "fix the line (a git merge keeps both sides' lines: delete the conflict markers)"
+            )
+        records.append(record)
+    return records
+
+
+def _write(path: Path, records: Iterable[dict]) -> None:
+    lines = [json.dumps(r, ensure_ascii=False, sort_keys=True, separators=(", ", ": ")) for r in records]
+    atomic_write(path, "".join(line + "\n" for line in lines))
+
+
+# -- pending suggestions ---------------------------------------------------------------------
+def _suggestion(record: dict) -> Suggestion:
+    evidence = tuple(Evidence(e["text"], int(e["start"]), int(e["end"]), e["rule"]) for e in record.get("evidence", []))
+    return Suggestion(record["segment"], record["transcript"], record["code"], float(record["score"]), evidence)
+
+
+def save_pending(project: "Project", suggestions: list[Suggestion], transcript: str | None = None,
+                 codes: set[str] | None = None) -> int:
+    """Replace the pending suggestions in scope (a transcript, some codes, or all) with ``suggestions``."""
+
+    def in_scope(record: dict) -> bool:
+        return (transcript is None or record["transcript"] == transcript) and (codes is None or record["code"] in codes)
+
+    path = pending_path(project)
+    with _lock(project):
+        kept = [r for r in _read(project, path) if not in_scope(r)]
+        records = kept + [s.to_json() for s in suggestions]
+        records.sort(key=lambda r: (r["transcript"], r["segment"], r["code"]))
+        _write(path, records)
+    return len(suggestions)
+
+
+def load_pending(project: "Project") -> list[Suggestion]:
+    """Saved suggestions whose segment and code still exist, in file order."""
+    index, codebook = project.corpus.segment_index, project.codebook
+    return [_suggestion(r) for r in _read(project, pending_path(project))
+            if r["segment"] in index and r["code"] in codebook]
+
+
+# -- decisions --------------------------------------------------------------------------------
+def _decision(record: dict) -> Decision:
+    return Decision(record["segment"], str(record.get("transcript", "")), record["code"], str(record.get("decision")),
+                    str(record.get("coder", "")), tuple(record.get("rules", ())), float(record.get("score", 0.0)),
+                    str(record.get("memo", "")), bool(record.get("created", False)), str(record.get("timestamp", "")))
+
+
+def load_decisions(project: "Project", coder: str | None = None) -> list[Decision]:
+    """One coder's decisions (or everyone's), oldest first; unknown segments left out."""
+    if coder is not None:
+        paths = [decisions_path(project, coder)]
+    else:
+        paths = sorted((_folder(project) / "decisions").glob("*.jsonl"))
+    index = project.corpus.segment_index
+    return [_decision(r) for path in paths for r in _read(project, path) if r["segment"] in index]
+
+
+def add_decision(project: "Project", decision: Decision) -> None:
+    if decision.decision not in DECISIONS:
+        raise ValueError(f"unknown decision {decision.decision!r}")
+    path = decisions_path(project, decision.coder)
+    with _lock(project):
+        _write(path, [*_read(project, path), decision.to_json()])
+
+
+def pop_decision(project: "Project", coder: str, segment: str | None = None, code: str | None = None) -> Decision | None:
+    """Remove and return the coder's latest decision (on ``segment``/``code`` when given)."""
+    path = decisions_path(project, coder)
+    with _lock(project):
+        records = _read(project, path)
+        for position in range(len(records) - 1, -1, -1):
+            record = records[position]
+            if segment is None or (record["segment"] == segment and record["code"] == code):
+                del records[position]
+                _write(path, records)
+                return _decision(record)
+    return None
+
+
+# -- statistics and recoding ------------------------------------------------------------------
+def base_rule(name: str) -> str:
+    """``fuzzy:benchmark~benchmrk`` -> ``fuzzy:benchmark`` (every misspelling of one keyword together)."""
+    return name.split("~", 1)[0] if name.startswith("fuzzy:") else name
+
+
+def rule_stats(project: "Project") -> list[dict]:
+    """Per code and rule: decided, accepted, rejected, acceptance (share accepted); worst first."""
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"accept": 0, "reject": 0})
+    for decision in load_decisions(project):
+        for rule in dict.fromkeys(base_rule(r) for r in decision.rules):
+            counts[(decision.code, rule)][decision.decision] += 1
+    rows = []
+    for (code, rule), count in counts.items():
+        decided = count["accept"] + count["reject"]
+        rows.append({"code": code, "rule": rule, "decided": decided, "accepted": count["accept"],
+                     "rejected": count["reject"], "acceptance": round(count["accept"] / decided, 4)})
+    rows.sort(key=lambda r: (r["acceptance"], -r["decided"], r["code"], r["rule"]))
+    return rows
+
+
+def recode_suggestions(project: "Project", mapping: dict[str, str]) -> int:
+    """Apply a code rename/merge (old id -> new id) to pending suggestions and decisions.
+
+    A segment with pending suggestions for two merged codes keeps the higher-scoring one.
+    Returns the number of records changed.
+    """
+    folder = _folder(project)
+    if not folder.is_dir():
+        return 0
+    changed = 0
+    with _lock(project):
+        for path in [folder / "pending.jsonl", *sorted((folder / "decisions").glob("*.jsonl"))]:
+            records = _read(project, path)
+            hits = [r for r in records if r["code"] in mapping]
+            if not hits:
+                continue
+            for record in hits:
+                record["code"] = mapping[record["code"]]
+            changed += len(hits)
+            if path.name == "pending.jsonl":
+                best: dict[tuple[str, str], dict] = {}
+                for record in records:
+                    key = (record["segment"], record["code"])
+                    if key not in best or record.get("score", 0) > best[key].get("score", 0):
+                        best[key] = record
+                records = sorted(best.values(), key=lambda r: (r["transcript"], r["segment"], r["code"]))
+            _write(path, records)
+    return changed
