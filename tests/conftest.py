@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from qualcode.cli.app import main
-from qualcode.study.project import open_project
+from qualcode.app.study import open_project
 from tests.helpers import MINI_CODEBOOK, ProjectMaker
 
 

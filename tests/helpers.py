@@ -10,8 +10,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from qualcode.coding.handcoding import add_codings
-from qualcode.study.project import open_project
+from qualcode.app.study import open_project
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -189,7 +188,7 @@ def build_study(make_project, transcripts=None, codebook=MATRIX_CODEBOOK, coding
     project = open_project(root)
     for coder, items in (CODINGS if codings is None else codings).items():
         for prefix, codes in items:
-            add_codings(project, segment(project, prefix).id, codes, coder)
+            project.code(segment(project, prefix).id, codes, coder)
     return open_project(root)
 
 

@@ -24,8 +24,7 @@ from qualcode.analysis.agreement import (
     percentile_interval,
     report_section,
 )
-from qualcode.coding.handcoding import add_codings, mark_done
-from qualcode.study.project import open_project
+from qualcode.app.study import open_project
 from tests.helpers import ALDER, BAYVIEW, AGREEMENT_CODEBOOK as CODEBOOK, spoken
 
 N = None
@@ -286,13 +285,13 @@ def study(make_project):
     root = make_project({"alder-creek/teacher-01.txt": ALDER, "bayview/coach-01.txt": BAYVIEW}, codebook=CODEBOOK)
     project = open_project(root)
     s1, s2, s3, _ = spoken(project, "alder-creek/teacher-01")
-    add_codings(project, s1, ["data_use"], "ana")
-    add_codings(project, s1, ["data_use"], "ben")
-    add_codings(project, s2, ["plc"], "ana")
-    add_codings(project, s2, ["plc", "coaching"], "ben")
-    add_codings(project, s3, ["coaching"], "ana")
-    mark_done(project, ["alder-creek/teacher-01"], "ben")
-    add_codings(project, spoken(project, "bayview/coach-01")[0], ["data_use"], "ben")
+    project.code(s1, ["data_use"], "ana")
+    project.code(s1, ["data_use"], "ben")
+    project.code(s2, ["plc"], "ana")
+    project.code(s2, ["plc", "coaching"], "ben")
+    project.code(s3, ["coaching"], "ana")
+    project.mark_done(["alder-creek/teacher-01"], "ben")
+    project.code(spoken(project, "bayview/coach-01")[0], ["data_use"], "ben")
     return root
 
 
@@ -377,7 +376,7 @@ def test_agreement_cli_coder_errors(study, cli):
 
 def test_agreement_cli_needs_two_coders(make_project, cli):
     root = make_project({"alder-creek/teacher-01.txt": ALDER}, codebook=CODEBOOK)
-    add_codings(open_project(root), spoken(open_project(root), "alder-creek/teacher-01")[0], ["data_use"], "ana")
+    open_project(root).code(spoken(open_project(root), "alder-creek/teacher-01")[0], ["data_use"], "ana")
     result = cli("-C", root, "agree")
     assert result.exit_code == 1
     assert result.stderr == ("Error: agreement needs two or more coders; codings by: ana. Have a second coder code "
@@ -410,7 +409,8 @@ def test_agreement_cli_disagreements(study, cli):
 
 
 def test_agreement_report_section_is_plain_data(study):
-    section = report_section(open_project(study), bootstrap=0)
+    opened = open_project(study)
+    section = report_section(opened.load_codings(), opened.corpus, opened.codebook, bootstrap=0)
     assert list(section) == ["coders", "units", "shared", "rows", "groups", "overall", "disagreements", "notes"]
     assert (section["units"], section["shared"]) == (6, 4)
     assert section["rows"][1] == {"code": "coaching", "path": "collaborative_pl/coaching", "label": "Coaching", "depth": 1, "percent_agreement": 50.0,
@@ -423,5 +423,5 @@ def test_agreement_report_section_is_plain_data(study):
 def test_agreement_report_section_is_none_with_one_coder(make_project):
     root = make_project({"alder-creek/teacher-01.txt": ALDER}, codebook=CODEBOOK)
     project = open_project(root)
-    add_codings(project, spoken(project, "alder-creek/teacher-01")[0], ["data_use"], "ana")
-    assert report_section(project) is None
+    project.code(spoken(project, "alder-creek/teacher-01")[0], ["data_use"], "ana")
+    assert report_section(project.load_codings(), project.corpus, project.codebook) is None

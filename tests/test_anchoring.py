@@ -5,10 +5,8 @@ import json
 import pytest
 
 from qualcode.coding.anchoring import Anchor, locate_quote, reanchor
-from qualcode.coding.store import load_codings, store_for
-from qualcode.coding.handcoding import add_codings
 from qualcode.coding.orphans import delete, reattach
-from qualcode.study.project import open_project
+from qualcode.app.study import open_project
 
 TEXT = """\
 ---
@@ -30,10 +28,10 @@ Renata Villalobos: We have an intervention block every afternoon for kids who ne
 def setup(make_project):
     root = make_project({"bayview/principal-01.txt": TEXT})
     project = open_project(root)
-    spoken = [s for s in project.segments if not s.skipped]
-    add_codings(project, spoken[0].id, ["data_use"], "ana")
-    add_codings(project, spoken[1].id, ["collaborative_pl"], "ana")
-    add_codings(project, spoken[2].id, ["coaching"], "ana")
+    spoken = [s for s in project.corpus.segments if not s.skipped]
+    project.code(spoken[0].id, ["data_use"], "ana")
+    project.code(spoken[1].id, ["collaborative_pl"], "ana")
+    project.code(spoken[2].id, ["coaching"], "ana")
     return root, spoken
 
 
@@ -53,35 +51,53 @@ def test_anchoring_unchanged_segments_keep_their_ids_when_a_paragraph_is_inserte
     root, spoken = setup(make_project)
     edit(root, "Interviewer: Tell me about your teams.", "Interviewer: Thanks for coming.\n\nRenata Villalobos: Happy to.\n\nInterviewer: Tell me about your teams.")
     project = open_project(root)
-    codings = load_codings(project)
+    codings = project.load_codings()
     assert {(c.segment, c.code) for c in codings.codings} == {
         (spoken[0].id, "data_use"), (spoken[1].id, "collaborative_pl"), (spoken[2].id, "coaching")
     }
     assert codings.reanchored == [] and codings.orphans == []
 
 
-def test_anchoring_typo_fix_reanchors_and_saves_the_new_anchor(make_project):
+def test_anchoring_typo_fix_reanchors_in_memory_and_reanchor_saves_the_new_anchor(make_project):
     root, spoken = setup(make_project)
     edit(root, "relentless about student work", "relentless about students' work")
+    before = (root / "codings" / "ana.jsonl").read_bytes()
     project = open_project(root)
-    codings = load_codings(project)
+    codings = project.load_codings()
     [(old, new, score)] = codings.reanchored
     assert old.segment == spoken[1].id and new.segment != spoken[1].id
     assert score > 90
     assert project.corpus.segment_index[new.segment].text.endswith("students' work.")
+    assert (new.segment, "collaborative_pl") in {(c.segment, c.code) for c in codings.codings}
+    assert any("moved to the edited text" in w for w in project.warnings)
+    # Reading never writes: the store is exactly as it was.
+    assert (root / "codings" / "ana.jsonl").read_bytes() == before
+    # Saving is explicit.
+    assert [(o.segment, n.segment) for o, n, _ in project.reanchor()] == [(old.segment, new.segment)]
     saved = {r["code"]: r for r in stored(root)}
     assert saved["collaborative_pl"]["segment"] == new.segment
     assert saved["collaborative_pl"]["anchor"]["quote"].endswith("students' work.")
-    assert any("moved to the edited text" in w for w in project.warnings)
-    assert [e["action"] for e in store_for(project).read_log()][-1] == "reanchor"
+    assert [e["action"] for e in project.store.read_log()][-1] == "reanchor"
     # Loading again finds everything in place: nothing more to move.
-    assert load_codings(open_project(root)).reanchored == []
+    assert open_project(root).load_codings().reanchored == []
+    assert open_project(root).reanchor() == []
+
+
+def test_anchoring_a_write_to_a_coder_file_saves_that_coders_moves(make_project):
+    root, spoken = setup(make_project)
+    edit(root, "relentless about student work", "relentless about students' work")
+    project = open_project(root)
+    [(old, new, _)] = project.load_codings().reanchored
+    project.mark_done(["bayview/principal-01"], "ana")
+    saved = {r["code"]: r for r in stored(root) if r["type"] == "coding"}
+    assert saved["collaborative_pl"]["segment"] == new.segment
+    assert open_project(root).load_codings().reanchored == []
 
 
 def test_anchoring_name_replaced_by_placeholder(make_project):
     root, spoken = setup(make_project)
     edit(root, "Maria Lopez runs", "[TEACHER] runs")
-    codings = load_codings(open_project(root))
+    codings = open_project(root).load_codings()
     assert [(o.code, n.code) for o, n, _ in codings.reanchored] == [("collaborative_pl", "collaborative_pl")]
     assert codings.orphans == []
 
@@ -101,7 +117,7 @@ def test_anchoring_deleted_text_becomes_an_orphan_that_is_kept(make_project):
     root, spoken = setup(make_project)
     edit(root, "Renata Villalobos: We have an intervention block every afternoon for kids who need more.\n", "")
     project = open_project(root)
-    codings = load_codings(project)
+    codings = project.load_codings()
     assert [o.coding.code for o in codings.orphans] == ["coaching"]
     assert len(codings.codings) == 2
     assert any("1 orphaned coding(s)" in w for w in project.warnings)
@@ -113,24 +129,24 @@ def test_anchoring_orphans_can_be_reattached_or_deleted(make_project):
     edit(root, "We have an intervention block every afternoon for kids who need more.",
          "Honestly, the afternoons are the hard part.")
     project = open_project(root)
-    target = [s for s in project.segments if not s.skipped][2]
-    assert reattach(project, spoken[2].id, target.id) == 1
-    codings = load_codings(open_project(root))
+    target = [s for s in project.corpus.segments if not s.skipped][2]
+    assert reattach(project.store, project.corpus, project.codebook, spoken[2].id, target.id) == 1
+    codings = open_project(root).load_codings()
     assert (target.id, "coaching") in {(c.segment, c.code) for c in codings.codings}
     assert codings.orphans == []
 
     edit(root, "Honestly, the afternoons are the hard part.", "Something else entirely now, about lunch menus.")
     project = open_project(root)
-    assert delete(project, target.id) == 1
-    assert load_codings(open_project(root)).orphans == []
-    assert store_for(project).read_log()[-1]["action"] == "delete-orphan"
+    assert delete(project.store, project.corpus, project.codebook, target.id) == 1
+    assert open_project(root).load_codings().orphans == []
+    assert project.store.read_log()[-1]["action"] == "delete-orphan"
 
 
 def test_anchoring_whole_transcript_removed_orphans_everything(make_project):
     root, _ = setup(make_project)
     (root / "transcripts" / "bayview" / "principal-01.txt").unlink()
     (root / "transcripts" / "other.txt").write_text("---\ncase: X\n---\nQ: hi\nA: yo\n")
-    codings = load_codings(open_project(root))
+    codings = open_project(root).load_codings()
     assert len(codings.orphans) == 3
     assert {o.reason for o in codings.orphans} == {"transcript 'bayview/principal-01' is gone"}
 

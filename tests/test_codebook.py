@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.codebook.model import load_codebook, parse_codebook, validate_codebook
+from qualcode.codebook.parse import load_codebook, parse_codebook, validate_codebook
 from qualcode.errors import CodebookError
 from tests.helpers import MINI_CODEBOOK, REPO
 
@@ -118,7 +118,7 @@ def test_codebook_pattern_check_can_be_deferred_and_run_later():
     text = "name: T\ncodes:\n  - id: a\n    patterns:\n      - [{LEMMA: x}, {FOO: 1}]\n"
     book, problems = parse_codebook(text, "cb.yaml", check_patterns=False)
     assert problems == []
-    from qualcode.codebook.model import pattern_problems
+    from qualcode.codebook.parse import pattern_problems
 
     assert [str(p) for p in pattern_problems(book)] == [
         "cb.yaml:5: code 'a': invalid spaCy pattern: [pattern -> 1 -> FOO] Extra inputs are not permitted"

@@ -3,8 +3,7 @@
 import json
 import shutil
 
-from qualcode.coding.store import load_codings
-from qualcode.study.project import open_project
+from qualcode.app.study import open_project
 from tests.helpers import INTERVIEW, MINI_CODEBOOK, REPO
 
 
@@ -12,7 +11,7 @@ def setup(make_project):
     root = make_project({"alder-creek/teacher-01.txt": INTERVIEW,
                          "bayview/parent-01.txt": "---\ncase: Bayview\nrole: parent\n---\nModerator: Hi?\n\nParent 1: The benchmark assessment results came home.\n"})
     project = open_project(root)
-    spoken = {s.transcript: s for s in reversed(project.segments) if not s.skipped}
+    spoken = {s.transcript: s for s in reversed(project.corpus.segments) if not s.skipped}
     return root, project, spoken
 
 
@@ -42,7 +41,7 @@ def test_cli_coder_from_env_then_git_then_error(make_project, cli, tmp_path, mon
     root, _, spoken = setup(make_project)
     seg = spoken["alder-creek/teacher-01"].id
     cli("-C", root, "code", seg, "data_use", env={"QUALCODE_CODER": "Env Coder"})
-    assert load_codings(open_project(root)).coders == ["Env Coder"]
+    assert open_project(root).load_codings().coders == ["Env Coder"]
     home = tmp_path / "home"
     home.mkdir()
     (home / ".gitconfig").write_text("[user]\n\tname = Git Person\n")
@@ -50,7 +49,7 @@ def test_cli_coder_from_env_then_git_then_error(make_project, cli, tmp_path, mon
     monkeypatch.delenv("QUALCODE_CODER", raising=False)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     cli("-C", root, "code", seg, "coaching")
-    assert "Git Person" in load_codings(open_project(root)).coders
+    assert "Git Person" in open_project(root).load_codings().coders
     (home / ".gitconfig").unlink()
     result = cli("-C", root, "code", seg, "coaching")
     assert result.exit_code == 1
@@ -103,7 +102,7 @@ def test_cli_stats_sums_children_into_parents_once(make_project, cli):
     teacher, parent = spoken["alder-creek/teacher-01"].id, spoken["bayview/parent-01"].id
     cli("-C", root, "code", teacher, "coaching", "collaborative_pl", "--coder", "ana")
     cli("-C", root, "code", parent, "coaching", "--coder", "ben")
-    cli("-C", root, "code", project.segments[0].id, "coaching", "--coder", "ben")  # interviewer: not counted
+    cli("-C", root, "code", project.corpus.segments[0].id, "coaching", "--coder", "ben")  # interviewer: not counted
     rows = {r["code"]: r for r in json.loads(cli("-C", root, "stats", "--format", "json").stdout)}
     assert (rows["collaborative_pl"]["segments"], rows["collaborative_pl"]["transcripts"], rows["collaborative_pl"]["cases"]) == (2, 2, 2)
     assert rows["collaborative_pl"]["own_segments"] == 1
@@ -165,7 +164,7 @@ def test_cli_codebook_rename_updates_codebook_and_every_coder(make_project, cli)
     assert result.stderr == "renamed 'coaching' to 'instructional_coaching' in the codebook and in 2 coding(s)\n"
     codebook = (root / "codebooks" / "district-practices.yaml").read_text()
     assert codebook == MINI_CODEBOOK.replace("id: coaching", "id: instructional_coaching")
-    codings = load_codings(open_project(root))
+    codings = open_project(root).load_codings()
     assert {c.code for c in codings.codings} == {"instructional_coaching"}
     assert "already exists" in cli("-C", root, "codebook", "rename", "data_use", "collaborative_pl").stderr
 
@@ -191,7 +190,7 @@ def test_cli_codebook_merge_moves_rules_and_recodes_once_per_segment(make_projec
     project = open_project(root)
     assert "coaching" not in project.codebook
     assert project.codebook.get("collaborative_pl").keywords == ["professional learning community", "coaching cycle"]
-    codings = load_codings(project)
+    codings = project.load_codings()
     assert sorted((c.segment, c.code) for c in codings.codings) == sorted(
         [(seg, "collaborative_pl"), (spoken["bayview/parent-01"].id, "collaborative_pl")]
     )
@@ -204,9 +203,9 @@ def test_cli_annotate_delete_notes(make_project, cli):
     cli("-C", root, "annotate", seg, "one", "--coder", "ana")
     cli("-C", root, "annotate", seg, "two", "--coder", "ana")
     assert cli("-C", root, "annotate", seg, "one", "--delete", "--coder", "ana").stderr == f"{seg}: 1 note(s) deleted (ana)\n"
-    assert [n.text for n in load_codings(open_project(root)).notes] == ["two"]
+    assert [n.text for n in open_project(root).load_codings().notes] == ["two"]
     assert cli("-C", root, "annotate", seg, "--delete", "--coder", "ana").stderr == f"{seg}: 1 note(s) deleted (ana)\n"
-    assert load_codings(open_project(root)).notes == []
+    assert open_project(root).load_codings().notes == []
     assert cli("-C", root, "annotate", seg, "--coder", "ana").exit_code == 2
 
 

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from qualcode.study.project import open_project
+from qualcode.app.study import open_project
 from tests.helpers import REPO
 
 
@@ -23,7 +23,7 @@ def test_demo_study_loads_without_warnings(demo):
 
 def test_demo_study_size_and_design(demo):
     project, _ = demo
-    transcripts = project.transcripts
+    transcripts = project.corpus.transcripts
     assert len(transcripts) >= 14
     assert len({t.attributes["case"] for t in transcripts}) >= 6
     roles = {t.attributes["role"] for t in transcripts}
@@ -36,10 +36,10 @@ def test_demo_study_size_and_design(demo):
 
 def test_demo_study_uses_the_transcript_conventions(demo):
     project, _ = demo
-    speakers = Counter(s.speaker for s in project.segments)
+    speakers = Counter(s.speaker for s in project.corpus.segments)
     assert speakers["Q"] and speakers["A"], "a Q:/A: transcript"
     assert speakers["Speaker 2"], "a timestamped [hh:mm:ss] Speaker 2: transcript"
-    texts = "\n".join(t.text for t in project.transcripts)
+    texts = "\n".join(t.text for t in project.corpus.transcripts)
     assert "[crosstalk]" in texts and " um" in texts.lower()
     front_matter_less = [t for t in transcripts_without_front_matter()]
     assert front_matter_less, "some attributes come only from attributes.csv"

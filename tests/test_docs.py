@@ -3,7 +3,7 @@
 import re
 
 from qualcode.cli.registry import REGISTRY
-from qualcode.study.project import CONFIG_KEYS
+from qualcode.study.config import CONFIG_KEYS
 from tests.helpers import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -7,9 +7,8 @@ from sklearn.metrics import precision_recall_fscore_support
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from qualcode.errors import QualcodeError
-from qualcode.suggest.evaluate import Scores, evaluate, score_labels
-from qualcode.coding.handcoding import add_codings, mark_done
-from qualcode.study.project import open_project
+from qualcode.suggest.evaluate import Scores, score_labels
+from qualcode.app.study import open_project
 
 # six units: TP/FP/FN per code worked out by hand below
 GOLD = {"u1": {"A"}, "u2": {"A", "B"}, "u3": {"B"}, "u4": set(), "u5": {"C"}, "u6": {"A"}}
@@ -78,16 +77,16 @@ def study(make_project):
     # gold: s1 parent level, s2 data_use + plc, s3 nothing, s4 data_use; the interviewer's turn is no unit
     for seg, codes in ((s1, ["collaborative_pl"]), (s2, ["data_use", "plc"]), (s4, ["data_use"]),
                        (interviewer, ["data_use"])):
-        add_codings(project, seg, codes, "gold")
-    mark_done(project, ["a/teacher"], "gold")
-    add_codings(project, s1, ["plc"], "ben")
-    add_codings(project, s2, ["data_use"], "ben")
+        project.code(seg, codes, "gold")
+    project.mark_done(["a/teacher"], "gold")
+    project.code(s1, ["plc"], "ben")
+    project.code(s2, ["data_use"], "ben")
     return root, (s1, s2, s3, s4)
 
 
 def test_evaluate_suggestions_rolled_up_to_top_level(study):
     root, _ = study
-    result = evaluate(open_project(root), gold="gold")
+    result = open_project(root).evaluate(gold="gold")
     # suggestions: s1 plc, s2 data_use, s3 coaching (b/teacher is not done by gold: left out)
     assert {code: (s.tp, s.fp, s.fn) for code, s in result.codes.items()} == {
         "collaborative_pl": (1, 1, 1),  # s1 hit (plc -> collaborative_pl); s3 extra; s2 missed
@@ -106,7 +105,7 @@ def test_evaluate_suggestions_rolled_up_to_top_level(study):
 
 def test_evaluate_exact_codes_at_level_all(study):
     root, _ = study
-    result = evaluate(open_project(root), gold="gold", level="all")
+    result = open_project(root).evaluate(gold="gold", level="all")
     assert {code: (s.tp, s.fp, s.fn) for code, s in result.codes.items()} == {
         "collaborative_pl": (0, 0, 1), "plc": (0, 1, 1), "coaching": (0, 1, 0), "data_use": (1, 0, 1)}
     assert result.micro.to_json() == {"precision": 0.3333, "recall": 0.25, "f1": 0.2857, "support": 4}
@@ -117,14 +116,14 @@ def test_evaluate_exact_codes_at_level_all(study):
 def test_evaluate_min_score_drops_weak_suggestions(study):
     root, _ = study
     # "PLC" (0.5) goes; "data chat" and "coaching cycle" (two words: 0.75) stay
-    result = evaluate(open_project(root), gold="gold", min_score=0.6)
+    result = open_project(root).evaluate(gold="gold", min_score=0.6)
     assert {code: (s.tp, s.fp, s.fn) for code, s in result.codes.items()} == {
         "collaborative_pl": (0, 1, 2), "data_use": (1, 0, 1)}
 
 
 def test_evaluate_another_coder_over_the_same_units(study):
     root, _ = study
-    result = evaluate(open_project(root), gold="gold", coder="ben")
+    result = open_project(root).evaluate(gold="gold", coder="ben")
     assert {code: (s.tp, s.fp, s.fn) for code, s in result.codes.items()} == {
         "collaborative_pl": (1, 0, 1), "data_use": (1, 0, 1)}
     assert result.notes == ["ben has not marked 1 of these 1 transcripts done; "
@@ -134,13 +133,13 @@ def test_evaluate_another_coder_over_the_same_units(study):
 def test_evaluate_needs_done_transcripts_and_known_coders(make_project):
     root = make_project({"a/teacher.txt": TRANSCRIPT}, codebook=CODEBOOK)
     project = open_project(root)
-    add_codings(project, project.segments[1].id, ["plc"], "gold")
+    project.code(project.corpus.segments[1].id, ["plc"], "gold")
     with pytest.raises(QualcodeError) as caught:
-        evaluate(project, gold="gold")
+        project.evaluate(gold="gold")
     assert str(caught.value) == ("coder 'gold' has marked no transcript done, so there is nothing to evaluate against; "
                                  "mark the fully coded ones with `qualcode done TRANSCRIPT --coder gold`")
     with pytest.raises(QualcodeError, match=r"no codings by coder 'gold2' \(did you mean 'gold'\?\)"):
-        evaluate(project, gold="gold2")
+        project.evaluate(gold="gold2")
 
 
 def test_cli_evaluate_table_and_json(study, cli):

@@ -6,9 +6,7 @@ import json
 
 from openpyxl import Workbook
 
-from qualcode.coding.store import load_codings
-from qualcode.coding.handcoding import add_codings
-from qualcode.study.project import open_project
+from qualcode.app.study import open_project
 
 TEXT = """\
 ---
@@ -49,9 +47,9 @@ def test_import_codings_anchors_exact_fuzzy_and_spanning_quotes(make_project, cl
     result = cli("-C", root, "import", "codings", sheet, "--coder", "ana")
     assert result.exit_code == 0, result.stderr
     assert "row 3: quote matched approximately" in result.stderr
-    codings = load_codings(open_project(root))
+    codings = open_project(root).load_codings()
     project = open_project(root)
-    spoken = [s for s in project.segments if not s.skipped]
+    spoken = [s for s in project.corpus.segments if not s.skipped]
     got = {(project.corpus.segment_index[c.segment].text[:20], c.code, c.source) for c in codings.codings}
     assert got == {
         (spoken[0].text[:20], "data_use", "import"),
@@ -90,7 +88,7 @@ def test_import_codings_bad_rows_are_all_listed_and_nothing_is_imported(make_pro
     result = cli("-C", root, "import", "codings", sheet, "--coder", "ana", "--skip-bad")
     assert result.exit_code == 0
     assert "imported 1 coding(s) from 5 row(s) for ana; 4 bad row(s) skipped" in result.stderr
-    assert len(load_codings(open_project(root)).codings) == 1
+    assert len(open_project(root).load_codings().codings) == 1
 
 
 def test_import_codings_missing_columns(make_project, cli, tmp_path):
@@ -112,7 +110,7 @@ def test_import_codings_from_xlsx(make_project, cli, tmp_path):
     workbook.save(path)
     result = cli("-C", root, "import", "codings", path, "--coder", "ben")
     assert result.exit_code == 0, result.stderr
-    [coding] = load_codings(open_project(root)).codings
+    [coding] = open_project(root).load_codings().codings
     assert coding.coder == "ben" and coding.code == "data_use"
 
 
@@ -128,8 +126,8 @@ def test_import_codings_broken_xlsx_is_a_clear_error(make_project, cli, tmp_path
 def test_export_codings_rows_have_the_contract_keys_and_attributes(make_project, cli):
     root = project_root(make_project)
     project = open_project(root)
-    segment = [s for s in project.segments if not s.skipped][0]
-    add_codings(project, segment.id, ["data_use"], "ana", memo="note")
+    segment = [s for s in project.corpus.segments if not s.skipped][0]
+    project.code(segment.id, ["data_use"], "ana", memo="note")
     rows = json.loads(cli("-C", root, "export", "codings", "--format", "json").stdout)
     assert rows == [{
         "transcript": "mesa-verde/teacher-01", "case": "Mesa Verde", "segment": segment.id,
@@ -144,9 +142,9 @@ def test_export_codings_csv_cells_are_protected_against_formulas(make_project, c
     text = TEXT.replace("We give a benchmark", "=HYPERLINK(\"http://evil\",\"x\") We give a benchmark")
     root = make_project({"mesa-verde/teacher-01.txt": text}, config="segment_by: paragraph\n")
     project = open_project(root)
-    segment = [s for s in project.segments if not s.skipped][0]
-    add_codings(project, segment.id, ["data_use"], "ana", memo="+1 great quote")
-    add_codings(project, segment.id, ["coaching"], "ana", memo="@SUM(A1)")
+    segment = [s for s in project.corpus.segments if not s.skipped][0]
+    project.code(segment.id, ["data_use"], "ana", memo="+1 great quote")
+    project.code(segment.id, ["coaching"], "ana", memo="@SUM(A1)")
     out = tmp_path / "out.csv"
     assert cli("-C", root, "export", "codings", "-o", out).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))

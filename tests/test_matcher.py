@@ -2,7 +2,7 @@
 
 import pytest
 
-from qualcode.codebook.model import parse_codebook
+from qualcode.codebook.parse import parse_codebook
 from qualcode.errors import CodebookError
 from qualcode.suggest.matcher import FUZZY_THRESHOLD, RuleSet, weight
 from qualcode.suggest.nlp import load_nlp

@@ -25,8 +25,8 @@ from __future__ import annotations
 import json
 import pytest
 
-from qualcode.analysis.matrix import build_matrix, cooccurrence, matrix_json, select_codings, totals
-from qualcode.study.project import open_project
+from qualcode.analysis.matrix import build_matrix, cooccurrence, matrix_json, totals
+from qualcode.app.study import open_project
 from tests.helpers import MATRIX_CODEBOOK as CODEBOOK, TRANSCRIPTS, build_study, fake_suggestion, segment
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def values(table) -> dict:
 
 
 def codings_of(project, coders=None):
-    return select_codings(project, coders).codings
+    return project.select(coders).codings
 
 
 # -- measures --------------------------------------------------------------------------------------
@@ -57,13 +57,13 @@ def codings_of(project, coders=None):
     ],
 )
 def test_matrix_measures_match_hand_counts(study, measure, expected):
-    table = build_matrix(study, codings_of(study), measure=measure)
+    table = build_matrix(study.corpus, study.codebook, codings_of(study), measure=measure)
     assert list(table.columns) == ["Alder", "Bayview"]
     assert values(table) == expected
 
 
 def test_matrix_level_all_counts_a_parent_with_its_children(study):
-    table = build_matrix(study, codings_of(study), level="all")
+    table = build_matrix(study.corpus, study.codebook, codings_of(study), level="all")
     assert values(table) == {
         "data_use": [3, 0],  # s0 (assessment + data_use counts once), p0, p1
         "assessment": [1, 0],
@@ -75,10 +75,10 @@ def test_matrix_level_all_counts_a_parent_with_its_children(study):
 
 
 def test_matrix_two_attributes_give_a_two_level_column_index(study):
-    table = build_matrix(study, codings_of(study), by=["case", "role"])
+    table = build_matrix(study.corpus, study.codebook, codings_of(study), by=["case", "role"])
     assert list(table.columns) == [("Alder", "principal"), ("Alder", "teacher"), ("Bayview", "teacher")]
     assert values(table) == {"data_use": [2, 1, 0], "collaborative_pl": [1, 2, 1], "family": [1, 0, 1]}
-    share = build_matrix(study, codings_of(study), by=["case", "role"], measure="share")
+    share = build_matrix(study.corpus, study.codebook, codings_of(study), by=["case", "role"], measure="share")
     assert values(share)["data_use"] == [round(2 / 3, 6), round(1 / 3, 6), 0]
 
 
@@ -101,7 +101,7 @@ def test_matrix_json_one_attribute_and_share(study, cli):
 
 
 def test_matrix_by_other_attribute_and_missing_values(study):
-    table = build_matrix(study, codings_of(study), by=["participant"], measure="transcripts")
+    table = build_matrix(study.corpus, study.codebook, codings_of(study), by=["participant"], measure="transcripts")
     # alder/principal-01 has no participant attribute: its column is "(none)", listed last.
     assert list(table.columns) == ["A-T1", "B-T1", "(none)"]
     assert values(table) == {"data_use": [1, 0, 1], "collaborative_pl": [1, 1, 1], "family": [0, 1, 1]}
@@ -109,10 +109,10 @@ def test_matrix_by_other_attribute_and_missing_values(study):
 
 
 def test_matrix_coders_are_selected_and_interviewer_codings_never_count(study):
-    ben = build_matrix(study, codings_of(study, ["ben"]))
+    ben = build_matrix(study.corpus, study.codebook, codings_of(study, ["ben"]))
     # ben coded an interviewer turn 'family': it does not count.
     assert values(ben) == {"data_use": [1, 0], "collaborative_pl": [2, 1], "family": [0, 0]}
-    total = totals(study, codings_of(study), "share")
+    total = totals(study.corpus, study.codebook, codings_of(study), "share")
     assert total.round(6).tolist() == [round(3 / 9, 6), round(4 / 9, 6), round(2 / 9, 6)]
 
 
@@ -121,28 +121,24 @@ def test_matrix_suggestions_count_as_one_more_coder(study):
         fake_suggestion(study, "Nothing else", "family", 0.9),
         fake_suggestion(study, "Families are partners", "data_use", 0.3),
     ]
-    selection = select_codings(study, ["ana"], include_suggestions=True, min_score=0.5, suggestions=suggestions)
+    selection = study.select(["ana"], include_suggestions=True, min_score=0.5, suggestions=suggestions)
     assert selection.coders == ["ana", "suggestions"]
-    table = build_matrix(study, selection.codings)
+    table = build_matrix(study.corpus, study.codebook, selection.codings)
     assert values(table)["family"] == [1, 2]  # b0 by ana, b2 suggested
     assert values(table)["data_use"] == [3, 0]  # the 0.3 suggestion is below --min-score
-    low = select_codings(study, ["ana"], include_suggestions=True, suggestions=suggestions)
-    assert values(build_matrix(study, low.codings))["data_use"] == [3, 1]
+    low = study.select(["ana"], include_suggestions=True, suggestions=suggestions)
+    assert values(build_matrix(study.corpus, study.codebook, low.codings))["data_use"] == [3, 1]
 
 
 def test_matrix_include_suggestions_cli_uses_the_suggest_module(study, cli, monkeypatch):
     import importlib
-    import sys
-    import types
-
-    import qualcode
 
     calls = []
 
-    def fake_suggest(project, transcript=None, code=None, min_score=0.0):
+    def fake_suggest(corpus, codebook, nlp, transcript=None, code=None, min_score=0.0, progress=None):
         calls.append(min_score)
-        return [fake_suggestion(project, "Nothing else", "family", 0.9),
-                fake_suggestion(project, "We have a PLC", "data_use", 0.4)]
+        return [fake_suggestion(study, "Nothing else", "family", 0.9),
+                fake_suggestion(study, "We have a PLC", "data_use", 0.4)]
 
     monkeypatch.setattr(importlib.import_module("qualcode.suggest.engine"), "suggest", fake_suggest)
     result = cli("-C", study.root, "matrix", "--coders", "ana", "--include-suggestions", "--min-score", "0.5",
@@ -154,7 +150,7 @@ def test_matrix_include_suggestions_cli_uses_the_suggest_module(study, cli, monk
 
 
 def test_cooccurrence_top_level(study):
-    table = cooccurrence(study, codings_of(study))
+    table = cooccurrence(study.corpus, study.codebook, codings_of(study))
     assert values(table) == {
         "data_use": [3, 0, 1],
         "collaborative_pl": [0, 4, 0],
@@ -163,7 +159,7 @@ def test_cooccurrence_top_level(study):
 
 
 def test_cooccurrence_all_levels_counts_codes_as_applied(study):
-    table = cooccurrence(study, codings_of(study), level="all")
+    table = cooccurrence(study.corpus, study.codebook, codings_of(study), level="all")
     assert list(table.index) == ["data_use", "assessment", "collaborative_pl", "coaching", "plc", "family"]
     assert values(table) == {
         "data_use": [3, 1, 0, 0, 0, 1],
@@ -177,9 +173,9 @@ def test_cooccurrence_all_levels_counts_codes_as_applied(study):
 
 def test_matrix_without_codings_is_all_zeros(make_project):
     project = build_study(make_project, codings={})
-    table = build_matrix(project, [], measure="share")
+    table = build_matrix(project.corpus, project.codebook, [], measure="share")
     assert values(table) == {"data_use": [0, 0], "collaborative_pl": [0, 0], "family": [0, 0]}
-    assert values(cooccurrence(project, [])) == {c: [0, 0, 0] for c in ("data_use", "collaborative_pl", "family")}
+    assert values(cooccurrence(project.corpus, project.codebook, [])) == {c: [0, 0, 0] for c in ("data_use", "collaborative_pl", "family")}
 
 
 # -- command line ----------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ import os
 import pytest
 
 from qualcode.errors import ConfigError, ProjectNotFoundError, QualcodeError
-from qualcode.study.project import DEFAULT_SPEAKERS_TO_SKIP, Config, open_project, parse_config
+from qualcode.app.study import open_project
+from qualcode.study.config import DEFAULT_SPEAKERS_TO_SKIP, Config, parse_config
 
 
 def test_project_defaults():
@@ -57,4 +58,4 @@ def test_project_missing_transcripts_folder(make_project):
     root = make_project()
     os.rmdir(root / "transcripts")
     with pytest.raises(QualcodeError, match="transcripts folder 'transcripts' does not exist"):
-        open_project(root).transcripts
+        open_project(root).corpus.transcripts

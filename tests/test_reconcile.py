@@ -4,10 +4,8 @@ import json
 
 import pytest
 
-from qualcode.coding.store import load_codings, store_for
 from qualcode.errors import QualcodeError
-from qualcode.coding.handcoding import add_codings, mark_done
-from qualcode.study.project import open_project
+from qualcode.app.study import open_project
 from qualcode.coding.reconcile import parse_choice, plan_reconciliation
 from tests.helpers import ALDER, BAYVIEW, AGREEMENT_CODEBOOK as CODEBOOK, spoken
 
@@ -21,18 +19,18 @@ def study(make_project):
     root = make_project({"alder-creek/teacher-01.txt": ALDER, "bayview/coach-01.txt": BAYVIEW}, codebook=CODEBOOK)
     project = open_project(root)
     s1, s2, s3, _ = spoken(project, ALDER_ID)
-    add_codings(project, s1, ["data_use"], "ana")
-    add_codings(project, s1, ["data_use"], "ben")
-    add_codings(project, s2, ["plc"], "ana")
-    add_codings(project, s2, ["plc", "coaching"], "ben")
-    add_codings(project, s3, ["coaching"], "ana")
-    mark_done(project, [ALDER_ID], "ben")
-    add_codings(project, spoken(project, "bayview/coach-01")[0], ["data_use"], "ben")
+    project.code(s1, ["data_use"], "ana")
+    project.code(s1, ["data_use"], "ben")
+    project.code(s2, ["plc"], "ana")
+    project.code(s2, ["plc", "coaching"], "ben")
+    project.code(s3, ["coaching"], "ana")
+    project.mark_done([ALDER_ID], "ben")
+    project.code(spoken(project, "bayview/coach-01")[0], ["data_use"], "ben")
     return root
 
 
 def merged(root, coder="merged"):
-    codings = load_codings(open_project(root), [coder])
+    codings = open_project(root).load_codings([coder])
     return codings, {(c.segment, c.code): c for c in codings.codings}
 
 
@@ -41,7 +39,7 @@ def ids(root):
 
 
 def test_reconcile_plan_separates_agreed_codes_from_disputes(study):
-    plan = plan_reconciliation(open_project(study), ["ana", "ben"], "merged")
+    plan = plan_reconciliation(open_project(study).store, open_project(study).corpus, open_project(study).codebook, ["ana", "ben"], "merged")
     s1, s2, s3, _ = ids(study)
     assert [(s.id, code) for s, code in plan.agreed] == [(s1, "data_use"), (s2, "plc")]
     assert [(d.segment.id, sorted(d.agreed), sorted(d.disputed)) for d in plan.disputes] == [
@@ -58,14 +56,14 @@ def test_reconcile_plan_separates_agreed_codes_from_disputes(study):
 )
 def test_reconcile_parse_choice(study, answer, kept):
     project = open_project(study)
-    dispute = plan_reconciliation(project, ["ana", "ben"], "merged").disputes[0]
+    dispute = plan_reconciliation(project.store, project.corpus, project.codebook, ["ana", "ben"], "merged").disputes[0]
     result = parse_choice(answer, dispute, project.codebook)
     assert (None if result is None else set(result)) == kept
 
 
 def test_reconcile_parse_choice_rejects_unknown_codes(study):
     project = open_project(study)
-    dispute = plan_reconciliation(project, ["ana", "ben"], "merged").disputes[0]
+    dispute = plan_reconciliation(project.store, project.corpus, project.codebook, ["ana", "ben"], "merged").disputes[0]
     with pytest.raises(QualcodeError, match=r"^no code 'coachng' \(did you mean 'coaching'\?\); type 1, 2, b \(both\), "
                                             r"n \(neither\), a comma list of codes, or q \(quit\)$"):
         parse_choice("coachng", dispute, project.codebook)
@@ -151,7 +149,7 @@ def test_reconcile_reprompts_on_bad_input_and_takes_a_code_list(study, cli):
 def test_reconcile_is_logged(study, cli):
     s2 = ids(study)[1]
     cli("-C", study, "reconcile", "--coders", "ana,ben", "--into", "merged", input="1\nq\n")
-    log = store_for(open_project(study)).read_log("merged")
+    log = open_project(study).store.read_log("merged")
     assert log[0]["action"] == "reconcile_start" and log[0]["coders"] == ["ana", "ben"]
     decisions = [e for e in log if e["action"] == "reconcile"]
     assert len(decisions) == 1
@@ -186,7 +184,7 @@ def test_reconcile_errors(study, cli, args, code, message):
 
 def test_reconcile_refuses_an_existing_coder_that_is_not_a_reconciliation(study, cli):
     project = open_project(study)
-    add_codings(project, ids(study)[0], ["plc"], "gold")
+    project.code(ids(study)[0], ["plc"], "gold")
     result = cli("-C", study, "reconcile", "--coders", "ana,ben", "--into", "gold", "--keep-union")
     assert result.exit_code == 1
     assert result.stderr == ("Error: coder 'gold' already has codings (codings/gold.jsonl) that are not a "

@@ -10,8 +10,10 @@ import re
 import pytest
 from lxml import html as lxml_html
 
-from qualcode.analysis.matrix import build_matrix, select_codings
-from qualcode.report.context import build_report, format_value, heat_bin, report_context, script_json
+from qualcode.analysis.matrix import build_matrix
+from qualcode.report.context import report_context
+from qualcode.report.format import format_value, heat_bin, script_json
+from qualcode.report.render import build_report
 from tests.helpers import IMG_PAYLOAD, MATRIX_CODEBOOK as CODEBOOK, SCRIPT_PAYLOAD, TRANSCRIPTS, build_study, fake_suggestion, xss_study
 
 def by_id(tree, element_id: str):
@@ -30,7 +32,7 @@ def study(make_project):
 
 @pytest.fixture
 def html(study):
-    return build_report(study, select_codings(study), generated="2026-01-02 03:04 UTC")
+    return build_report(study.corpus, study.codebook, study.select(), generated="2026-01-02 03:04 UTC")
 
 
 def test_report_format_and_bins_match_the_documented_rules():
@@ -122,8 +124,8 @@ def test_report_quotes_are_embedded_once_and_cells_refer_to_them(study, html):
 def test_report_suggestions_carry_their_evidence(study):
     suggestions = [fake_suggestion(study, "Nothing else", "family", 0.9, word="else"),
                    fake_suggestion(study, "We have a PLC", "plc", 0.8, word="PLC")]
-    selection = select_codings(study, include_suggestions=True, suggestions=suggestions)
-    html = build_report(study, selection)
+    selection = study.select(include_suggestions=True, suggestions=suggestions)
+    html = build_report(study.corpus, study.codebook, selection)
     data = report_data(html)
     quote = next(q for q in data["quotes"] if q["x"] == "Nothing else to add.")
     assert [data["codes"][c]["id"] for c in quote["g"]] == ["family"]  # suggested only
@@ -138,9 +140,9 @@ def test_report_escapes_quotes_labels_and_attributes(make_project):
     from qualcode.analysis.agreement import report_section
 
     project = xss_study(make_project)
-    agreement = report_section(project, coders=["ana", "ben"])  # its disagreement list quotes the payloads too
+    agreement = report_section(project.load_codings(["ana", "ben"]), project.corpus, project.codebook)  # its disagreement list quotes the payloads too
     assert any(SCRIPT_PAYLOAD in d["text"] for d in agreement["disagreements"])
-    html = build_report(project, select_codings(project), agreement=agreement)
+    html = build_report(project.corpus, project.codebook, project.select(), agreement=agreement)
     assert SCRIPT_PAYLOAD not in html and "<img" not in html and "onerror=alert(1)>" not in html
     tree = lxml_html.fromstring(html)
     assert not tree.xpath("//img")
@@ -164,8 +166,8 @@ def test_report_filters_must_name_attributes(study):
     from qualcode.errors import QualcodeError
 
     with pytest.raises(QualcodeError, match="did you mean 'role'"):
-        report_context(study, select_codings(study), filters=["rol"])
-    context = report_context(study, select_codings(study), filters=["role", "participant"])
+        report_context(study.corpus, study.codebook, study.select(), filters=["rol"])
+    context = report_context(study.corpus, study.codebook, study.select(), filters=["role", "participant"])
     assert [f["name"] for f in context["filters"]] == ["role", "participant"]
     assert context["filters"][1]["options"] == ["A-T1", "B-T1", "(none)"]
 
@@ -213,6 +215,6 @@ def test_report_command_output_path_rules(study, cli, tmp_path):
 def test_report_matrix_values_agree_with_build_matrix_for_the_demo_shape(study):
     # The server-rendered view and the matrix module must agree (the page script recomputes
     # the other views; the browser tests check those against build_matrix too).
-    context = report_context(study, select_codings(study))
-    table = build_matrix(study, select_codings(study).codings)
+    context = report_context(study.corpus, study.codebook, study.select())
+    table = build_matrix(study.corpus, study.codebook, study.select().codings)
     assert [[c["value"] for c in row["cells"]] for row in context["matrix"]] == table.to_numpy().tolist()

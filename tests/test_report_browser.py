@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.analysis.matrix import MEASURES, build_matrix, select_codings, totals
-from qualcode.study.project import open_project
-from qualcode.report.context import build_report, format_value
+from qualcode.analysis.matrix import MEASURES, build_matrix, totals
+from qualcode.app.study import open_project
+from qualcode.report.format import format_value
+from qualcode.report.render import build_report
 from tests.helpers import IMG_PAYLOAD, REPO, SCRIPT_PAYLOAD, build_study, xss_study
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -95,7 +96,7 @@ def study(make_project):
 def report_path(study):
     path = study.root / "reports" / "cross-case.html"
     path.parent.mkdir(exist_ok=True)
-    path.write_text(build_report(study, select_codings(study)), encoding="utf-8")
+    path.write_text(build_report(study.corpus, study.codebook, study.select()), encoding="utf-8")
     return path
 
 
@@ -209,7 +210,7 @@ def test_browser_keyboard_opens_and_closes_the_quotes(open_report, report_path):
 def test_browser_views_agree_with_build_matrix_for_every_measure_level_and_role(open_report, report_path, study):
     opened = open_report(report_path)
     page = opened.page
-    codings = select_codings(study).codings
+    codings = study.select().codings
     for level in ("top", "all"):
         page.check(f'input[name="level"][value="{level}"]')
         for measure in MEASURES:
@@ -217,12 +218,12 @@ def test_browser_views_agree_with_build_matrix_for_every_measure_level_and_role(
             for role in ("", "principal", "teacher"):
                 page.select_option('select[data-filter="role"]', role)
                 if role:
-                    by_role = build_matrix(study, codings, by=["case", "role"], measure=measure, level=level)
+                    by_role = build_matrix(study.corpus, study.codebook, codings, by=["case", "role"], measure=measure, level=level)
                     wanted = {c: [format_value(by_role.loc[c].get((case, role), 0), measure) for case in ("Alder", "Bayview")]
                               for c in by_role.index}
                 else:
-                    table = build_matrix(study, codings, measure=measure, level=level)
-                    total = totals(study, codings, measure, level)
+                    table = build_matrix(study.corpus, study.codebook, codings, measure=measure, level=level)
+                    total = totals(study.corpus, study.codebook, codings, measure, level)
                     wanted = {c: [format_value(v, measure) for v in [*table.loc[c], total[c]]] for c in table.index}
                 seen = {c: row(page, c)[: len(wanted[c])] for c in wanted}
                 assert seen == wanted, (level, measure, role)
@@ -232,7 +233,7 @@ def test_browser_views_agree_with_build_matrix_for_every_measure_level_and_role(
 def test_browser_attack_strings_stay_text(open_report, make_project, tmp_path):
     project = xss_study(make_project)
     path = tmp_path / "xss.html"
-    path.write_text(build_report(project, select_codings(project), filters=["role", "case"]), encoding="utf-8")
+    path.write_text(build_report(project.corpus, project.codebook, project.select(), filters=["role", "case"]), encoding="utf-8")
     opened = open_report(path)
     page = opened.page
     assert page.evaluate("document.querySelectorAll('img').length") == 0
@@ -263,7 +264,7 @@ def test_browser_demo_report_from_the_repository(open_report, tmp_path, cli):
     path = root / "reports" / "cross-case.html"
     assert path.stat().st_size < 1_500_000
     project = open_project(root)
-    table = build_matrix(project, select_codings(project).codings)
+    table = build_matrix(project.corpus, project.codebook, project.select().codings)
     opened = open_report(path)
     page = opened.page
     headers = page.locator("#matrix thead th").all_inner_texts()
@@ -298,7 +299,7 @@ def test_browser_report_without_codings_roles_or_cases_still_works(open_report, 
     root = make_project({"a.txt": "Interviewer: Hi?\n\nAnn: Hello there.\n", "b.txt": "---\ncase: B\n---\nBo: Yes.\n"})
     project = open_project(root)
     path = tmp_path / "empty.html"
-    path.write_text(build_report(project, select_codings(project)), encoding="utf-8")
+    path.write_text(build_report(project.corpus, project.codebook, project.select()), encoding="utf-8")
     opened = open_report(path)
     page = opened.page
     assert page.locator("#matrix thead th").all_inner_texts() == ["Theme", "B", "(none)", "All cases"]

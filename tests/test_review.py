@@ -4,10 +4,7 @@ import json
 
 import pytest
 
-from qualcode.coding.store import load_codings
-from qualcode.coding.handcoding import add_codings
-from qualcode.study.project import open_project
-from qualcode.suggest.store import load_decisions, load_pending, rule_stats
+from qualcode.app.study import open_project
 
 CODEBOOK = """\
 name: Review
@@ -50,7 +47,7 @@ Maria Lopez: My coaching cycle came up in the PLC.
 def study(make_project):
     root = make_project({"alder-creek/teacher-01.txt": TRANSCRIPT}, codebook=CODEBOOK)
     project = open_project(root)
-    seg = [s.id for s in project.segments if not s.skipped]
+    seg = [s.id for s in project.corpus.segments if not s.skipped]
     return root, seg
 
 
@@ -61,7 +58,7 @@ def review(cli, root, keys, *extra):
 
 
 def codings(root, coder="ana"):
-    found = load_codings(open_project(root), [coder])
+    found = open_project(root).load_codings([coder])
     return [(c.segment, c.code, c.source, c.memo) for c in found.codings], [(n.segment, n.text) for n in found.notes]
 
 
@@ -88,7 +85,7 @@ def test_review_accept_reject_skip_then_resume(study, cli):
     assert "accepted: plc (ana)" in result.stdout and "rejected: data_use" in result.stdout
     assert result.stderr.endswith("1 accepted, 1 rejected, 1 skipped, 0 code(s) added; 1 left (run again to continue)\n")
     assert codings(root) == ([(seg[0], "plc", "suggestion", "")], [])
-    decisions = load_decisions(open_project(root), "ana")
+    decisions = open_project(root).decisions("ana")
     assert [(d.segment, d.code, d.decision, d.rules, d.created) for d in decisions] == [
         (seg[0], "plc", "accept", ("keyword:PLC",), True),
         (seg[1], "data_use", "reject", ("keyword:data chat", "keyword:benchmark"), False),
@@ -117,7 +114,7 @@ def test_review_memo_add_code_and_undo(study, cli):
     found, notes = codings(root)
     assert sorted(found) == sorted([(seg[0], "plc", "suggestion", "first memo"), (seg[1], "data_use", "suggestion", "")])
     assert notes == [(seg[1], "about data")]  # the memo of the rejected suggestion became a note
-    assert [(d.code, d.decision) for d in load_decisions(open_project(root), "ana")] == [
+    assert [(d.code, d.decision) for d in open_project(root).decisions("ana")] == [
         ("plc", "accept"), ("data_use", "accept")]
 
 
@@ -129,21 +126,21 @@ def test_review_undo_reaches_the_previous_session(study, cli):
     assert f"undone: accepted plc on {seg[0]}" in result.stdout
     assert result.stdout.splitlines()[-8] == f"── 1 of 4 ── {seg[0]}"
     assert codings(root)[0] == []
-    assert load_decisions(open_project(root), "ana") == []
+    assert open_project(root).decisions("ana") == []
     nothing = review(cli, root, "u\nu\nu\nq\n")
     assert "nothing to undo" in nothing.stdout
 
 
 def test_review_already_coded_is_not_offered_and_undo_keeps_codings_it_did_not_create(study, cli):
     root, seg = study
-    add_codings(open_project(root), seg[0], ["plc"], "ana")  # coded by hand before the review
+    open_project(root).code(seg[0], ["plc"], "ana")  # coded by hand before the review
     # seg1: skip; seg2: add coaching by hand, accept plc, accept coaching (already there), undo that
     result = review(cli, root, "s\nc\ncoaching\na\na\n")
     assert result.stdout.splitlines()[0] == f"── 1 of 3 ── {seg[1]}"
     assert f"undone: accepted coaching on {seg[2]}" in review(cli, root, "u\nq\n").stdout
     assert sorted(codings(root)[0]) == sorted([
         (seg[0], "plc", "manual", ""), (seg[2], "plc", "suggestion", ""), (seg[2], "coaching", "manual", "")])
-    assert [(d.code, d.decision) for d in load_decisions(open_project(root), "ana")] == [("plc", "accept")]
+    assert [(d.code, d.decision) for d in open_project(root).decisions("ana")] == [("plc", "accept")]
 
 
 def test_review_filters_and_nothing_left(study, cli):
@@ -152,7 +149,7 @@ def test_review_filters_and_nothing_left(study, cli):
     assert result.stdout.splitlines()[0] == f"── 1 of 1 ── {seg[1]}"
     done = review(cli, root, "", "--code", "data_use")
     assert done.stderr == "nothing to review for ana: every suggestion in scope is decided or coded\n"
-    assert {s.code for s in load_pending(open_project(root))} == {"data_use"}
+    assert {s.code for s in open_project(root).pending_suggestions()} == {"data_use"}
 
 
 def test_review_end_of_input_quits_cleanly(study, cli):
@@ -172,7 +169,7 @@ def test_suggest_stats_per_rule_acceptance(study, cli):
         {"code": "data_use", "rule": "keyword:data chat", "decided": 2, "accepted": 1, "rejected": 1, "acceptance": 0.5},
         {"code": "plc", "rule": "keyword:PLC", "decided": 3, "accepted": 3, "rejected": 0, "acceptance": 1.0},
     ]
-    assert rule_stats(open_project(root)) == rows
+    assert open_project(root).rule_stats() == rows
     table = cli("-C", root, "suggest", "--stats").stdout.splitlines()
     assert table[0].split() == ["code", "rule", "decided", "accepted", "rejected", "acceptance"]
     assert table[2].split() == ["coaching", "keyword:coaching", "cycle", "1", "0", "1", "0.00"]
@@ -190,12 +187,12 @@ def test_codebook_rename_and_merge_carry_pending_suggestions_and_decisions(study
     review(cli, root, "a\nr\nq\n")  # plc accepted, data_use rejected
     assert cli("-C", root, "codebook", "rename", "plc", "teams").exit_code == 0
     project = open_project(root)
-    assert sorted((s.segment, s.code) for s in load_pending(project)) == sorted(
+    assert sorted((s.segment, s.code) for s in project.pending_suggestions()) == sorted(
         [(seg[0], "teams"), (seg[1], "data_use"), (seg[2], "teams"), (seg[2], "coaching")])
-    assert [(d.code, d.decision) for d in load_decisions(project, "ana")] == [("teams", "accept"), ("data_use", "reject")]
+    assert [(d.code, d.decision) for d in project.decisions("ana")] == [("teams", "accept"), ("data_use", "reject")]
     assert cli("-C", root, "codebook", "merge", "coaching", "INTO", "teams").exit_code == 0
     project = open_project(root)
-    assert sorted((s.segment, s.code) for s in load_pending(project)) == sorted(
+    assert sorted((s.segment, s.code) for s in project.pending_suggestions()) == sorted(
         [(seg[0], "teams"), (seg[1], "data_use"), (seg[2], "teams")])
     # resuming after the rename: the decided suggestions stay decided
     again = review(cli, root, "q\n")
@@ -219,7 +216,7 @@ def test_review_ignores_pending_and_decisions_of_segments_that_are_gone(study, c
     path.write_text(path.read_text().replace("Our PLC meets on Fridays.", "Our PLC meets on Mondays now."))
     project = open_project(root)
     assert seg[0] not in project.corpus.segment_index
-    assert {s.segment for s in load_pending(project)} == {seg[1], seg[2]}
-    assert load_decisions(project, "ana") == []
+    assert {s.segment for s in project.pending_suggestions()} == {seg[1], seg[2]}
+    assert project.decisions("ana") == []
     again = review(cli, root, "q\n")
     assert again.stdout.splitlines()[0] == f"── 1 of 3 ── {seg[1]}"

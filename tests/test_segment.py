@@ -24,14 +24,14 @@ Maria Lopez: Yes.
 
 def segments_of(load, text, mode="turn"):
     project = load({"t.txt": text}, config=f"segment_by: {mode}\n")
-    return project, project.segments
+    return project, project.corpus.segments
 
 
 @pytest.mark.parametrize("mode, expected", [("turn", 6), ("paragraph", 7), ("sentence", 9)])
 def test_segment_modes_count(load, mode, expected):
     project, segments = segments_of(load, SPEECH, mode)
     assert len(segments) == expected
-    text = project.transcripts[0].text
+    text = project.corpus.transcripts[0].text
     assert all(text[s.start:s.end] == s.text for s in segments)
 
 
@@ -61,7 +61,7 @@ def test_segment_interviewer_turns_are_marked_skipped(load):
 
 def test_segment_speakers_to_skip_is_configurable_and_case_insensitive(load):
     project = load({"t.txt": "MODERATOR: q\nPARENT 1: a\n"}, config="speakers_to_skip: [moderator]\n")
-    assert [s.skipped for s in project.segments] == [True, False]
+    assert [s.skipped for s in project.corpus.segments] == [True, False]
 
 
 def test_segment_ids_are_the_same_every_run(load):
@@ -109,9 +109,9 @@ def test_segment_ids_ignore_line_wrapping(load):
 
 def test_segment_front_matter_offsets(load):
     project = load({"a.txt": INTERVIEW})
-    text = project.transcripts[0].text
-    assert [text[s.start:s.end] for s in project.segments] == [s.text for s in project.segments]
-    assert project.segments[1].text.startswith("We meet every Wednesday")
+    text = project.corpus.transcripts[0].text
+    assert [text[s.start:s.end] for s in project.corpus.segments] == [s.text for s in project.corpus.segments]
+    assert project.corpus.segments[1].text.startswith("We meet every Wednesday")
 
 
 _line = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=40)

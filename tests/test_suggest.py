@@ -4,9 +4,8 @@ import json
 
 import pytest
 
-from qualcode.study.project import open_project
-from qualcode.suggest.engine import Evidence, Suggestion, suggest
-from qualcode.suggest.store import load_pending
+from qualcode.app.study import open_project
+from qualcode.suggest.engine import Evidence, Suggestion
 
 CODEBOOK = """\
 name: Suggest
@@ -65,7 +64,7 @@ def summary(project, found):
 
 
 def test_suggest_hand_computed_scores_in_order(project):
-    assert summary(project, suggest(project)) == [
+    assert summary(project, project.suggest()) == [
         ("Our Professional Lea", "plc", 0.875, ["keyword:professional learning community"]),  # 3 words
         # data chat (0.75) and benchmark (0.5): 1 - 0.25 * 0.5
         ("We have data chats a", "data_use", 0.875, ["keyword:data chat", "keyword:benchmark"]),
@@ -82,13 +81,13 @@ def test_suggest_hand_computed_scores_in_order(project):
 
 def test_suggest_repeated_rule_counts_once(load):
     project = load({"a.txt": "Teacher: benchmark, benchmark and the benchmark again.\n"}, codebook=CODEBOOK)
-    [only] = suggest(project)
+    [only] = project.suggest()
     assert (only.score, len(only.evidence)) == (0.5, 3)
 
 
 def test_suggest_evidence_spans_point_into_the_transcript(project):
-    found = suggest(project)
-    text = {t.id: t.text for t in project.transcripts}
+    found = project.suggest()
+    text = {t.id: t.text for t in project.corpus.transcripts}
     assert all(text[s.transcript][e.start:e.end] == e.text for s in found for e in s.evidence)
     chats = next(s for s in found if s.code == "data_use" and len(s.evidence) == 2)
     start = text["alder-creek/teacher-01"].index("data chats after")
@@ -96,23 +95,23 @@ def test_suggest_evidence_spans_point_into_the_transcript(project):
 
 
 def test_suggest_leaves_out_skipped_speakers(project):
-    interviewer = [s.id for s in project.segments if s.skipped]
+    interviewer = [s.id for s in project.corpus.segments if s.skipped]
     assert len(interviewer) == 2
-    assert not [s for s in suggest(project) if s.segment in interviewer]
+    assert not [s for s in project.suggest() if s.segment in interviewer]
 
 
 def test_suggest_code_filter_includes_children_and_min_score(project):
-    assert {s.code for s in suggest(project, code="collaborative_pl")} == {"collaborative_pl", "plc", "coaching"}
-    assert [s.score for s in suggest(project, code="data_use", min_score=0.5)] == [0.875, 0.5]
+    assert {s.code for s in project.suggest(code="collaborative_pl")} == {"collaborative_pl", "plc", "coaching"}
+    assert [s.score for s in project.suggest(code="data_use", min_score=0.5)] == [0.875, 0.5]
 
 
 def test_suggest_unknown_transcript_or_code_has_did_you_mean(project):
     from qualcode.errors import QualcodeError
 
     with pytest.raises(QualcodeError, match=r"no transcript 'alder-creek/teacher-1' \(did you mean 'alder-creek/teacher-01'\?\)"):
-        suggest(project, transcript="alder-creek/teacher-1")
+        project.suggest(transcript="alder-creek/teacher-1")
     with pytest.raises(QualcodeError, match=r"no code 'coachng' \(did you mean 'coaching'\?\)"):
-        suggest(project, code="coachng")
+        project.suggest(code="coachng")
 
 
 class SpyNlp:
@@ -139,8 +138,8 @@ class SpyNlp:
 def test_suggest_parses_each_segment_once_through_pipe(project):
     spy = SpyNlp(project.nlp)
     project.__dict__["nlp"] = spy
-    suggest(project)
-    spoken = [s.text for s in project.segments if not s.skipped]
+    project.suggest()
+    spoken = [s.text for s in project.corpus.segments if not s.skipped]
     keywords = ["professional development", "professional learning community", "PLC", "coaching cycle",
                 "benchmark", "data chat", "kindergarten", "fifth grade", "sixth grade"]
     assert sorted(spy.texts) == sorted(spoken + keywords)
@@ -159,7 +158,7 @@ def test_cli_suggest_json_table_and_csv(project, cli):
     result = cli("-C", root, "suggest", "--format", "json", "--transcript", "bayview/coach-01")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    assert rows == [{"segment": project.segments[-1].id, "transcript": "bayview/coach-01", "code": "coaching",
+    assert rows == [{"segment": project.corpus.segments[-1].id, "transcript": "bayview/coach-01", "code": "coaching",
                      "score": 0.75, "evidence": [{"text": "coaching cycle", "start": 10, "end": 24,
                                                   "rule": "keyword:coaching cycle"}]}]
     assert result.stderr == "1 suggestion(s)\n"
@@ -178,14 +177,14 @@ def test_cli_suggest_save_stores_pending_but_no_codings(project, cli):
     assert result.exit_code == 0
     assert "saved 3 pending suggestion(s) to suggestions/pending.jsonl" in result.stderr
     reopened = open_project(root)
-    assert sorted((s.code, s.score) for s in load_pending(reopened)) == [
+    assert sorted((s.code, s.score) for s in reopened.pending_suggestions()) == [
         ("data_use", 0.25), ("data_use", 0.5), ("data_use", 0.875)]
     assert not (root / "codings").exists()
     # saving another scope keeps these; saving the same scope replaces them
     cli("-C", root, "suggest", "--save", "--code", "coaching")
-    assert sorted(s.code for s in load_pending(open_project(root))) == ["coaching", "data_use", "data_use", "data_use"]
+    assert sorted(s.code for s in open_project(root).pending_suggestions()) == ["coaching", "data_use", "data_use", "data_use"]
     cli("-C", root, "suggest", "--save", "--code", "data_use", "--min-score", "0.8")
-    assert sorted(s.code for s in load_pending(open_project(root))) == ["coaching", "data_use"]
+    assert sorted(s.code for s in open_project(root).pending_suggestions()) == ["coaching", "data_use"]
 
 
 def test_cli_suggest_missing_model_is_a_clear_error(make_project, cli):

@@ -1,161 +1,48 @@
-"""Inter-coder agreement: percent agreement, Cohen's kappa and Krippendorff's alpha (nominal).
+"""Inter-coder agreement of a project's coders: per code, per exclusive group, and pooled.
 
-Two layers. The statistics are pure functions over *reliability data*: a list of units, each a
-list holding one value per coder, ``None`` where that coder gave no value (missing data). Alpha
-uses the coincidence-matrix method, so any number of coders and missing values are allowed; its
-confidence interval is a percentile bootstrap over units (seeded, reproducible).
-
-:func:`compare` applies them to a :class:`CodingTable` (who gave which codes to which segment):
-per code as presence/absence, per ``exclusive`` group with the group's children as categories,
-and pooled across codes. :func:`build_table` makes that table from a project: the units are the
-segments of coded speakers in transcripts a compared coder covered (marked done or coded at
-least once); a coder who did not cover a transcript has missing data there, not "absent".
+:func:`compare` applies the statistics of :mod:`qualcode.analysis.reliability` to a
+:class:`CodingTable` (who gave which codes to which segment): per code as presence/absence, per
+``exclusive`` group with the group's children as categories, and pooled across codes.
+:func:`build_table` makes that table from resolved codings: the units are the segments of coded
+speakers in transcripts a compared coder covered (marked done or coded at least once); a coder
+who did not cover a transcript has missing data there, not "absent".
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Collection, Hashable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
-from qualcode.coding.store import CodingSet, load_codings
-from qualcode.errors import QualcodeError
+from qualcode.analysis.reliability import (
+    Units,
+    bootstrap_alphas,
+    coincidence_rows,
+    cohen_kappa,
+    krippendorff_alpha,
+    percent_agreement,
+    percentile_interval,
+)
+from qualcode.codebook.model import Codebook
+from qualcode.coding.resolve import CodingSet
+from qualcode.errors import AnalysisError, InputError
+from qualcode.errors import UndefinedStatistic as Undefined
+from qualcode.study.corpus import Corpus
 
-if TYPE_CHECKING:
-    from qualcode.study.project import Project
+__all__ = [
+    "NONE", "CodingTable", "Comparison", "Undefined", "bootstrap_alphas", "build_table", "code_members",
+    "coincidence_rows", "cohen_kappa", "compare", "disagreement_list", "disagreements", "exclusive_groups",
+    "group_values", "krippendorff_alpha", "percent_agreement", "percentile_interval", "prepare", "presence",
+    "report_section",
+]
 
-Units = Sequence[Sequence[Hashable | None]]
 RARE_SHARE = 0.05  # note a code's interval when this share of bootstrap resamples had no variation
 NONE = "(none)"  # the category of a segment carrying none of an exclusive group's codes
-LEVELS = ("all", "top")
 STAT_KEYS = ("percent_agreement", "kappa", "alpha", "alpha_ci", "units", "coders")
 GROUP_KEYS = ("alpha", "alpha_ci", "units")
-
-
-class Undefined(ValueError):
-    """A statistic has no value for these data; the message says why."""
-
-
-NO_PAIRS = "no unit has values from two or more coders"
-ONE_VALUE = "every value is the same, so there is no variation to measure"
-
-
-# ---------------------------------------------------------------------------------------------
-# Statistics over reliability data
-# ---------------------------------------------------------------------------------------------
-
-
-def percent_agreement(units: Units) -> float:
-    """Percent (0-100) of agreeing coder pairs among all pairs of coders who both coded a unit.
-
-    With two coders and no missing data this is the share of units they agree on.
-    """
-    pairs = agreeing = 0
-    for unit in units:
-        counts = Counter(v for v in unit if v is not None)
-        m = sum(counts.values())
-        pairs += m * (m - 1) // 2
-        agreeing += sum(c * (c - 1) // 2 for c in counts.values())
-    if not pairs:
-        raise Undefined(NO_PAIRS)
-    return 100.0 * agreeing / pairs
-
-
-def cohen_kappa(units: Units) -> float:
-    """Cohen's kappa of exactly two coders, over the units both coded."""
-    if any(len(unit) != 2 for unit in units):
-        raise ValueError("Cohen's kappa compares exactly two coders")
-    pairs = [(a, b) for a, b in units if a is not None and b is not None]
-    n = len(pairs)
-    if not n:
-        raise Undefined(NO_PAIRS)
-    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
-    chance = sum(first[v] * second[v] for v in first)  # expected agreement times n**2
-    if chance == n * n:
-        raise Undefined(ONE_VALUE)
-    observed = sum(a == b for a, b in pairs) / n
-    expected = chance / (n * n)
-    return (observed - expected) / (1 - expected)
-
-
-def coincidence_rows(units: Units, categories: Sequence[Hashable] | None = None) -> np.ndarray:
-    """Each unit's contribution to the coincidence matrix (units x K x K).
-
-    A unit with m >= 2 values adds every ordered pair of values from different coders, weighted
-    1/(m-1); units with fewer than two values add nothing.
-    """
-    if categories is None:
-        categories = list(dict.fromkeys(v for unit in units for v in unit if v is not None))
-    index = {c: i for i, c in enumerate(categories)}
-    counts = np.zeros((len(units), len(categories)))
-    for u, unit in enumerate(units):
-        for value in unit:
-            if value is not None:
-                counts[u, index[value]] += 1
-    m = counts.sum(axis=1)
-    weight = np.divide(1.0, m - 1, out=np.zeros_like(m), where=m >= 2)
-    pairs = np.einsum("uk,ul->ukl", counts, counts) - counts[:, :, None] * np.eye(len(categories))
-    return pairs * weight[:, None, None]
-
-
-def _alphas(matrices: np.ndarray) -> np.ndarray:
-    """Nominal alpha of each coincidence matrix in a stack (... x K x K); NaN where undefined."""
-    n_c = matrices.sum(axis=-1)
-    n = n_c.sum(axis=-1)
-    expected = n * n - (n_c**2).sum(axis=-1)  # sum of n_c * n_k over c != k
-    observed = n - np.trace(matrices, axis1=-2, axis2=-1)  # sum of o_ck over c != k
-    defined = expected > 1e-9 * np.maximum(n * n, 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(defined, 1 - (n - 1) * observed / np.where(defined, expected, 1), np.nan)
-
-
-def krippendorff_alpha(units: Units, categories: Sequence[Hashable] | None = None) -> float:
-    """Krippendorff's alpha for nominal data: 1 - observed / expected disagreement."""
-    matrix = coincidence_rows(units, categories).sum(axis=0)
-    if matrix.sum() <= 0:
-        raise Undefined(NO_PAIRS)
-    alpha = float(_alphas(matrix))
-    if np.isnan(alpha):
-        raise Undefined(ONE_VALUE)
-    return alpha
-
-
-def bootstrap_alphas(rows: np.ndarray, samples: int, seed: int) -> np.ndarray:
-    """Alpha of ``samples`` resamples (with replacement) of the units behind ``rows``.
-
-    ``rows`` are per-unit coincidence contributions (see :func:`coincidence_rows`); units
-    without pairable values are left out before resampling. Undefined replicates are NaN. The
-    same ``seed`` and data always give the same replicates.
-    """
-    rows = rows[rows.sum(axis=(1, 2)) > 0]
-    if samples <= 0 or not len(rows):
-        return np.full(max(samples, 0), np.nan)
-    rng = np.random.default_rng(seed)
-    size = len(rows)
-    chunk = max(1, 4_000_000 // rows[0].size // size)
-    out = []
-    for start in range(0, samples, chunk):
-        picks = rng.integers(0, size, size=(min(chunk, samples - start), size))
-        out.append(_alphas(rows[picks].sum(axis=1)))
-    return np.concatenate(out)
-
-
-def percentile_interval(replicates: np.ndarray, level: float = 0.95) -> tuple[float, float] | None:
-    """The central ``level`` percentile interval of the defined replicates, or None."""
-    defined = replicates[~np.isnan(replicates)]
-    if not len(defined):
-        return None
-    tail = (100 - 100 * level) / 2
-    low, high = np.percentile(defined, [tail, 100 - tail])
-    return float(low), float(high)
-
-
-# ---------------------------------------------------------------------------------------------
-# Codings -> reliability data
-# ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -336,30 +223,27 @@ def disagreements(table: CodingTable, codes: Mapping[str, Collection[str]]) -> l
     return out
 
 
-# ---------------------------------------------------------------------------------------------
-# Project -> table
-# ---------------------------------------------------------------------------------------------
 
 
-def build_table(project: "Project", codings: CodingSet, coders: Sequence[str]) -> CodingTable:
+def build_table(corpus: Corpus, codings: CodingSet, coders: Sequence[str]) -> CodingTable:
     """Units: non-skipped segments of transcripts any of ``coders`` covered, in reading order."""
     covered = {coder: codings.covered(coder) for coder in coders}
     given: dict[tuple[str, str], set[str]] = defaultdict(set)
     for coding in codings.for_coders(coders):
         given[(coding.coder, coding.segment)].add(coding.code)
-    segments = [s for s in project.corpus.coded_segments() if any(s.transcript in t for t in covered.values())]
+    segments = [s for s in corpus.coded_segments() if any(s.transcript in t for t in covered.values())]
     values = [[frozenset(given.get((c, s.id), ())) if s.transcript in covered[c] else None for c in coders]
               for s in segments]
     return CodingTable(list(coders), [s.id for s in segments], values)
 
 
-def code_members(project: "Project", table: CodingTable, code_ids: Sequence[str], level: str) -> dict[str, set[str]]:
+def code_members(book: Codebook, table: CodingTable, code_ids: Sequence[str], level: str) -> dict[str, set[str]]:
     """Reported code -> codes counting as its presence.
 
     ``all``: each code exactly as coded (a parent does not include its children). ``top``: each
     top-level code with all its descendants. Without ``code_ids``: the codes any coder used.
     """
-    book = project.codebook
+    book.codes_at(level)  # an unknown level is an error
     for code_id in code_ids:
         book.get(code_id)  # raises with did-you-mean
     if level == "all":
@@ -369,7 +253,7 @@ def code_members(project: "Project", table: CodingTable, code_ids: Sequence[str]
     for code_id in code_ids:
         if book.depth(code_id):
             top = book.top_level(code_id)
-            raise QualcodeError(f"--level top compares top-level codes; '{code_id}' is under '{top}': "
+            raise InputError(f"--level top compares top-level codes; '{code_id}' is under '{top}': "
                                 f"use --code {top}, or --level all")
     members = {c.id: set(book.descendants(c.id)) for c in book.codes}
     if code_ids:
@@ -377,9 +261,8 @@ def code_members(project: "Project", table: CodingTable, code_ids: Sequence[str]
     return {c: m for c, m in members.items() if any(v & m for row in table.values for v in row if v)}
 
 
-def exclusive_groups(project: "Project", code_ids: Sequence[str] = ()) -> dict[str, dict[str, set[str]]]:
+def exclusive_groups(book: Codebook, code_ids: Sequence[str] = ()) -> dict[str, dict[str, set[str]]]:
     """Exclusive codes (all, or those named in ``code_ids``) -> child -> its codes."""
-    book = project.codebook
     return {
         code.id: {child.id: set(book.descendants(child.id)) for child in code.children}
         for code in book.walk()
@@ -396,24 +279,20 @@ class Comparison:
     groups: dict[str, dict[str, set[str]]]
 
 
-def prepare(project: "Project", coders: Sequence[str] | None = None, code_ids: Sequence[str] = (),
+def prepare(codings: CodingSet, corpus: Corpus, codebook: Codebook, code_ids: Sequence[str] = (),
             level: str = "all") -> Comparison:
-    """Load the compared coders' codings and select codes; needs two or more coders."""
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}")
-    codings = load_codings(project, coders)
+    """The table of the coders in ``codings`` and the selected codes; needs two or more coders."""
     names = list(dict.fromkeys(codings.coders))
     if len(names) < 2:
         have = ", ".join(names) or "nobody yet"
-        raise QualcodeError(f"agreement needs two or more coders; codings by: {have}. "
+        raise AnalysisError(f"agreement needs two or more coders; codings by: {have}. "
                             "Have a second coder code the same transcripts (qualcode code ... --coder NAME)")
-    table = build_table(project, codings, names)
-    return Comparison(table, code_members(project, table, code_ids, level), exclusive_groups(project, code_ids))
+    table = build_table(corpus, codings, names)
+    return Comparison(table, code_members(codebook, table, code_ids, level), exclusive_groups(codebook, code_ids))
 
 
-def disagreement_list(project: "Project", found: Comparison) -> list[dict]:
+def disagreement_list(corpus: Corpus, found: Comparison) -> list[dict[str, Any]]:
     """:func:`disagreements` with each segment's transcript, case, speaker and text."""
-    corpus = project.corpus
     out = []
     for item in disagreements(found.table, found.codes):
         segment = corpus.segment_index[item["segment"]]
@@ -423,8 +302,8 @@ def disagreement_list(project: "Project", found: Comparison) -> list[dict]:
     return out
 
 
-def report_section(project: "Project", coders: Sequence[str] | None = None, level: str = "all",
-                   bootstrap: int = 1000, seed: int = 1) -> dict | None:
+def report_section(codings: CodingSet, corpus: Corpus, codebook: Codebook, level: str = "all",
+                   bootstrap: int = 1000, seed: int = 1) -> dict[str, Any] | None:
     """Plain data for the HTML report's agreement section, or None with fewer than two coders.
 
     ``{"coders": [...], "units": N, "shared": units coded by two or more coders, "rows": [{"code",
@@ -432,14 +311,13 @@ def report_section(project: "Project", coders: Sequence[str] | None = None, leve
     "coders"}], "groups": [{"group", "label", "alpha", "alpha_ci", "units"}], "overall": {...}
     (as in the JSON), "disagreements": [...] (as :func:`disagreement_list`), "notes": [...]}``
     """
-    if coders is None and len(load_codings(project, persist=False).coders) < 2:
+    if len(dict.fromkeys(codings.coders)) < 2:
         return None
-    found = prepare(project, coders, (), level)
+    found = prepare(codings, corpus, codebook, (), level)
     figures = compare(found.table, found.codes, found.groups, bootstrap, seed)
-    book = project.codebook
-    rows = [{"code": c, "path": book.path_of(c), "label": book.by_id[c].name,
-             "depth": book.depth(c) if level == "all" else 0, **f} for c, f in figures["codes"].items()]
-    groups = [{"group": g, "label": book.by_id[g].name, **f} for g, f in figures["groups"].items()]
+    rows = [{"code": c, "path": codebook.path_of(c), "label": codebook.by_id[c].name,
+             "depth": codebook.depth(c) if level == "all" else 0, **f} for c, f in figures["codes"].items()]
+    groups = [{"group": g, "label": codebook.by_id[g].name, **f} for g, f in figures["groups"].items()]
     return {"coders": figures["coders"], "units": figures["units"], "shared": found.table.shared, "rows": rows,
-            "groups": groups, "overall": figures["overall"], "disagreements": disagreement_list(project, found),
+            "groups": groups, "overall": figures["overall"], "disagreements": disagreement_list(corpus, found),
             "notes": figures["notes"]}

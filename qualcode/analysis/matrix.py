@@ -5,102 +5,52 @@ several coders counts once. Measures, per cell (code, column):
 
 ``segments``      distinct coded segments carrying the code
 ``transcripts``   distinct transcripts with such a segment
-``participants``  distinct participants: the transcript's ``participant`` attribute, else the
-                  segment's speaker within its transcript (``Speaker 2`` in two interviews is
-                  two people)
+``participants``  distinct participants (see :mod:`qualcode.study.attributes`)
 ``share``         segments / all coded-speaker segments of the column (0-1)
 
 ``level="top"`` rolls child codes up into their top-level code; ``level="all"`` lists every
-code, a parent counting its own and its descendants' segments. Suggestions can be counted as
-one more coder, ``suggestions`` (see :func:`select_codings`).
+code, a parent counting its own and its descendants' segments.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from qualcode.coding.store import Coding, load_codings
+from qualcode.codebook.model import Codebook
+from qualcode.coding.records import Coding
 from qualcode.common.didyoumean import hint
-from qualcode.errors import QualcodeError
-
-if TYPE_CHECKING:
-    from qualcode.study.project import Project
+from qualcode.errors import InputError
+from qualcode.study.attributes import MISSING, attribute_value, participant_key
+from qualcode.study.corpus import Corpus
 
 MEASURES = ("segments", "transcripts", "participants", "share")
-LEVELS = ("top", "all")
-SUGGESTIONS_CODER = "suggestions"
-#: Column label for transcripts without a value for a ``--by`` attribute.
-MISSING = "(none)"
+#: ``--by case`` always means the project's case attribute, whatever it is called.
+CASE_ALIAS = "case"
 _FIELD = {"segments": "segment", "transcripts": "transcript", "participants": "participant"}
 
 
-@dataclass
-class Selection:
-    """The codings a matrix or report counts: the chosen coders', plus suggestions if asked."""
+def check_by(corpus: Corpus, by: str | Sequence[str] | None) -> list[str]:
+    """The ``--by`` attributes (default: the case attribute); unknown names get a did-you-mean.
 
-    codings: list[Coding]
-    coders: list[str]
-    suggestions: list = field(default_factory=list)  # qualcode.suggest.Suggestion objects
-    include_suggestions: bool = False
-    min_score: float = 0.0
-
-
-def suggestion_codings(suggestions: Iterable) -> list[Coding]:
-    """Suggestions as codings by the pseudo-coder ``suggestions``."""
-    return [Coding(s.transcript, s.segment, s.code, SUGGESTIONS_CODER, "suggestion") for s in suggestions]
-
-
-def select_codings(project: "Project", coders: Sequence[str] | None = None, include_suggestions: bool = False,
-                   min_score: float = 0.0, suggestions: Sequence | None = None) -> Selection:
-    """Load the chosen coders' codings (all when None) and, if asked, the current suggestions.
-
-    ``suggestions`` may be given directly (tests, benchmarks); otherwise they come from
-    :func:`qualcode.suggest.suggest` at or above ``min_score``.
+    ``case`` names the case attribute unless some transcript has an attribute called ``case``.
     """
-    loaded = load_codings(project, coders)
-    found: list = []
-    if include_suggestions:
-        if suggestions is None:
-            from qualcode.suggest.engine import suggest  # lazy: building the matcher is only needed here
-
-            suggestions = suggest(project, min_score=min_score)
-        found = [s for s in suggestions if s.score >= min_score]
-    codings = list(loaded.codings) + suggestion_codings(found)
-    names = list(loaded.coders) + ([SUGGESTIONS_CODER] if include_suggestions else [])
-    return Selection(codings, names, found, include_suggestions, min_score)
-
-
-# ------------------------------------------------------------------------------------------------
-# Frames
-# ------------------------------------------------------------------------------------------------
-
-
-def participant_key(attributes: dict, transcript: str, speaker: str | None) -> str:
-    """Who is speaking: the ``participant`` attribute, else the speaker within the transcript."""
-    participant = attributes.get("participant")
-    if participant:
-        return str(participant)
-    return f"{transcript}\u241f{speaker or ''}"
-
-
-def attribute_value(attributes: dict, name: str) -> str:
-    value = attributes.get(name)
-    return MISSING if value is None or str(value) == "" else str(value)
-
-
-def check_by(project: "Project", by: Sequence[str] | None) -> list[str]:
-    """The ``--by`` attributes (default: the case attribute); unknown names get a did-you-mean."""
-    names = [b.strip() for b in (by or [project.config.case_attribute])]
+    if isinstance(by, str):
+        by = [by]
+    names = [b.strip() for b in (by or [corpus.case_attribute])]
     if not all(names):
-        raise QualcodeError("--by has an empty attribute name; use e.g. --by case or --by case,role")
-    project.corpus.require_attributes(names, extra={project.config.case_attribute})
+        raise InputError("--by has an empty attribute name; use e.g. --by case or --by case,role")
+    names = [corpus.case_attribute if n == CASE_ALIAS and n not in corpus.attribute_names else n for n in names]
+    corpus.require_attributes(names, extra={corpus.case_attribute})
     if len(set(names)) != len(names):
-        raise QualcodeError(f"--by names an attribute twice ({', '.join(names)}); give each attribute once")
+        raise InputError(f"--by names an attribute twice ({', '.join(names)}); give each attribute once")
     return names
+
+
+def check_measure(measure: str) -> None:
+    if measure not in MEASURES:
+        raise InputError(f"unknown measure '{measure}'{hint(measure, MEASURES)}; use one of {', '.join(MEASURES)}")
 
 
 def _keys(by: Sequence[str]) -> list[str]:
@@ -108,42 +58,33 @@ def _keys(by: Sequence[str]) -> list[str]:
     return [f"\0by{i}" for i in range(len(by))]
 
 
-def segment_frame(project: "Project", by: Sequence[str]) -> pd.DataFrame:
+def segment_frame(corpus: Corpus, by: Sequence[str]) -> pd.DataFrame:
     """One row per coded-speaker segment: segment, transcript, participant and the ``by`` values
     (in columns named by :func:`_keys`)."""
-    corpus = project.corpus
     rows = []
     for transcript in corpus.transcripts:
         values = [attribute_value(transcript.attributes, name) for name in by]
-        for segment in corpus.segments_by_transcript[transcript.id]:
-            if not segment.skipped:
-                rows.append((segment.id, transcript.id,
-                             participant_key(transcript.attributes, transcript.id, segment.speaker), *values))
+        for segment in corpus.coded_segments([transcript.id]):
+            person = participant_key(transcript.attributes, transcript.id, segment.speaker)
+            rows.append((segment.id, transcript.id, person, *values))
     return pd.DataFrame(rows, columns=["segment", "transcript", "participant", *_keys(by)])
 
 
-def code_rows(project: "Project", level: str) -> list[str]:
-    """Row codes in codebook order: top-level codes, or every code."""
-    book = project.codebook
-    return [c.id for c in book.codes] if level == "top" else [c.id for c in book.walk()]
-
-
-def coded_pairs(project: "Project", codings: Iterable[Coding], level: str, ancestors: bool = True) -> pd.DataFrame:
+def coded_pairs(corpus: Corpus, codebook: Codebook, codings: Iterable[Coding], level: str,
+                ancestors: bool = True) -> pd.DataFrame:
     """Distinct (segment, code) pairs of coded-speaker segments, codes mapped to ``level``.
 
     ``top`` maps each code to its top-level code; ``all`` keeps the code and, with
     ``ancestors``, adds every code above it (so a parent counts its children's segments).
     """
-    if level not in LEVELS:
-        raise QualcodeError(f"unknown level '{level}'; use one of {', '.join(LEVELS)}")
-    book = project.codebook
-    index = project.corpus.segment_index
+    codebook.codes_at(level)  # an unknown level is an error
+    index = corpus.segment_index
     pairs = set()
     for coding in codings:
         segment = index.get(coding.segment)
-        if segment is None or segment.skipped or coding.code not in book:
+        if segment is None or segment.skipped or coding.code not in codebook:
             continue
-        path = book.path_of(coding.code).split("/")
+        path = codebook.path_of(coding.code).split("/")
         if level == "top":
             targets = path[:1]
         else:
@@ -152,11 +93,11 @@ def coded_pairs(project: "Project", codings: Iterable[Coding], level: str, ances
     return pd.DataFrame(sorted(pairs), columns=["segment", "code"])
 
 
-def _column_index(project: "Project", by: Sequence[str]) -> pd.Index:
-    def order(value: str):
+def _column_index(corpus: Corpus, by: Sequence[str]) -> pd.Index:
+    def order(value: str) -> tuple[bool, str, str]:
         return (value == MISSING, value.casefold(), value)
 
-    values = {tuple(attribute_value(t.attributes, name) for name in by) for t in project.corpus.transcripts}
+    values = {tuple(attribute_value(t.attributes, name) for name in by) for t in corpus.transcripts}
     ordered = sorted(values, key=lambda combo: tuple(order(v) for v in combo))
     if len(by) == 1:
         return pd.Index([combo[0] for combo in ordered], name=by[0])
@@ -165,8 +106,7 @@ def _column_index(project: "Project", by: Sequence[str]) -> pd.Index:
 
 def _measure(coded: pd.DataFrame, segments: pd.DataFrame, keys: list[str], measure: str) -> pd.DataFrame:
     """Code x keys table of ``measure`` (unreindexed: only codes and columns that occur)."""
-    if measure not in MEASURES:
-        raise QualcodeError(f"unknown measure '{measure}'{hint(measure, MEASURES)}; use one of {', '.join(MEASURES)}")
+    check_measure(measure)
     if coded.empty:
         return pd.DataFrame()
     table = coded.groupby(["code", *keys])[_FIELD.get(measure, "segment")].nunique().unstack(keys)
@@ -175,43 +115,46 @@ def _measure(coded: pd.DataFrame, segments: pd.DataFrame, keys: list[str], measu
     return table
 
 
-def build_matrix(project: "Project", codings: Iterable[Coding], by: Sequence[str] | None = None,
-                 measure: str = "segments", level: str = "top") -> pd.DataFrame:
+def build_matrix(corpus: Corpus, codebook: Codebook, codings: Iterable[Coding],
+                 by: str | Sequence[str] | None = None, measure: str = "segments",
+                 level: str = "top") -> pd.DataFrame:
     """Rows: codes (codebook order); columns: values of ``by`` (two or more give a MultiIndex).
 
     Every code and every value present among the transcripts appears, zeros included.
     ``df.attrs`` holds ``measure``, ``by`` and ``level``.
     """
-    by = check_by(project, by)
-    segments = segment_frame(project, by)
-    coded = coded_pairs(project, codings, level).merge(segments, on="segment")
-    table = _measure(coded, segments, _keys(by), measure)
+    check_measure(measure)
+    names = check_by(corpus, by)
+    segments = segment_frame(corpus, names)
+    coded = coded_pairs(corpus, codebook, codings, level).merge(segments, on="segment")
+    table = _measure(coded, segments, _keys(names), measure)
     if not table.empty:
-        table.columns = table.columns.set_names(by)
-    table = table.reindex(index=code_rows(project, level), columns=_column_index(project, by)).fillna(0)
+        table.columns = table.columns.set_names(names)
+    table = table.reindex(index=codebook.codes_at(level), columns=_column_index(corpus, names)).fillna(0)
     table = table.astype(float if measure == "share" else int)
     table.index.name = "code"
-    table.attrs = {"measure": measure, "by": list(by), "level": level}
+    table.attrs = {"measure": measure, "by": list(names), "level": level}
     return table
 
 
-def totals(project: "Project", codings: Iterable[Coding], measure: str = "segments", level: str = "top") -> pd.Series:
+def totals(corpus: Corpus, codebook: Codebook, codings: Iterable[Coding], measure: str = "segments",
+           level: str = "top") -> pd.Series:
     """The measure over the whole study, per code (a 'Total' column)."""
-    segments = segment_frame(project, []).assign(all="all")
-    coded = coded_pairs(project, codings, level).merge(segments, on="segment")
+    segments = segment_frame(corpus, []).assign(all="all")
+    coded = coded_pairs(corpus, codebook, codings, level).merge(segments, on="segment")
     table = _measure(coded, segments, ["all"], measure)
     series = table["all"] if "all" in table else pd.Series(dtype=float)
-    return series.reindex(code_rows(project, level)).fillna(0).astype(float if measure == "share" else int)
+    return series.reindex(codebook.codes_at(level)).fillna(0).astype(float if measure == "share" else int)
 
 
-def cooccurrence(project: "Project", codings: Iterable[Coding], level: str = "top") -> pd.DataFrame:
+def cooccurrence(corpus: Corpus, codebook: Codebook, codings: Iterable[Coding], level: str = "top") -> pd.DataFrame:
     """Code x code: segments carrying both codes; the diagonal is the segments carrying the code.
 
     With ``level="top"`` codes are rolled up first; with ``level="all"`` codes count as applied
     (a parent and its child co-occur only when both were applied to the segment).
     """
-    pairs = coded_pairs(project, codings, level, ancestors=False)
-    rows = code_rows(project, level)
+    pairs = coded_pairs(corpus, codebook, codings, level, ancestors=False)
+    rows = codebook.codes_at(level)
     if pairs.empty:
         table = pd.DataFrame(0, index=rows, columns=rows)
     else:
@@ -223,7 +166,7 @@ def cooccurrence(project: "Project", codings: Iterable[Coding], level: str = "to
     return table
 
 
-def matrix_json(table: pd.DataFrame) -> dict:
+def matrix_json(table: pd.DataFrame) -> dict[str, object]:
     """The JSON contract: ``{"measure", "by", "rows", "columns", "values"}``.
 
     ``by`` is the attribute name (or a list for several, whose columns are value lists);
@@ -232,7 +175,7 @@ def matrix_json(table: pd.DataFrame) -> dict:
     by = table.attrs.get("by", [])
     by_out = by[0] if isinstance(by, list) and len(by) == 1 else by
 
-    def label(value):
+    def label(value: object) -> object:
         if isinstance(value, tuple):
             return [None if v == MISSING else v for v in value]
         return None if value == MISSING else value
@@ -244,4 +187,3 @@ def matrix_json(table: pd.DataFrame) -> dict:
         "columns": [label(c) for c in table.columns],
         "values": table.to_numpy().tolist(),
     }
-

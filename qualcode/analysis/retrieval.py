@@ -1,22 +1,22 @@
 """Questions researchers ask of their codings: quotes for codes, code frequencies, coders.
 
-All functions take a loaded :class:`~qualcode.codings.CodingSet` so a command loads codings once.
+All functions take resolved codings (:class:`~qualcode.coding.resolve.CodingSet`) so a command
+loads them once. No pandas or spaCy here: hand-coding commands stay fast.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
-from qualcode.coding.store import CodingSet
-from qualcode.common.didyoumean import hint
-from qualcode.errors import QualcodeError
-
-if TYPE_CHECKING:
-    from qualcode.study.project import Project
+from qualcode.codebook.model import Codebook
+from qualcode.coding.resolve import CodingSet
+from qualcode.errors import InputError
+from qualcode.study.corpus import Corpus
 
 QUOTE_KEYS = ("case", "transcript", "segment", "speaker", "codes", "coders", "text", "attributes")
+CODING_KEYS = ("transcript", "case", "segment", "speaker", "code", "coder", "source", "quote", "memo")
 
 
 def parse_where(pairs: Sequence[str]) -> list[tuple[str, str]]:
@@ -25,36 +25,33 @@ def parse_where(pairs: Sequence[str]) -> list[tuple[str, str]]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise QualcodeError(f"--where '{pair}' must look like ATTRIBUTE=VALUE, e.g. --where role=principal")
+            raise InputError(f"--where '{pair}' must look like ATTRIBUTE=VALUE, e.g. --where role=principal")
         out.append((name.strip(), value.strip()))
     return out
 
 
-def expand_codes(project: "Project", code_ids: Sequence[str], exact: bool) -> dict[str, str]:
+def expand_codes(codebook: Codebook, code_ids: Sequence[str], exact: bool) -> dict[str, str]:
     """Requested code -> itself and (unless ``exact``) its descendants: ``{code: requested}``."""
     wanted: dict[str, str] = {}
     for code_id in code_ids:
-        project.codebook.get(code_id)
-        for member in [code_id] if exact else project.codebook.descendants(code_id):
+        codebook.get(code_id)
+        for member in [code_id] if exact else codebook.descendants(code_id):
             wanted.setdefault(member, code_id)
     return wanted
 
 
-def quotes(project: "Project", codings: CodingSet, code_ids: Sequence[str], case: str | None = None,
-           where: Sequence[tuple[str, str]] = (), exact: bool = False) -> list[dict]:
+def quotes(corpus: Corpus, codebook: Codebook, codings: CodingSet, code_ids: Sequence[str], case: str | None = None,
+           where: Sequence[tuple[str, str]] = (), exact: bool = False) -> list[dict[str, Any]]:
     """Coded segments carrying any of ``code_ids`` (children included unless ``exact``).
 
     Each row: case, transcript, segment, speaker, codes (all codes on the segment, by the
     selected coders), coders (who applied a requested code), text, attributes. Rows are sorted by
     case, then transcript, then reading order. Filters match case-insensitively.
     """
-    wanted = expand_codes(project, code_ids, exact)
-    project.corpus.require_attributes([name for name, _ in where])
-    corpus = project.corpus
+    wanted = expand_codes(codebook, code_ids, exact)
+    corpus.require_attributes([name for name, _ in where])
     if case is not None:
-        cases = {c for c in (corpus.case_of(t.id) for t in corpus.transcripts) if c}
-        if case.casefold() not in {c.casefold() for c in cases}:
-            raise QualcodeError(f"no case '{case}'{hint(case, cases)}; cases: {', '.join(sorted(cases))}")
+        corpus.require_case(case)
     all_codes: dict[str, set[str]] = defaultdict(set)
     matched_by: dict[str, set[str]] = defaultdict(set)
     for coding in codings.codings:
@@ -89,14 +86,12 @@ def quotes(project: "Project", codings: CodingSet, code_ids: Sequence[str], case
     return rows
 
 
-def code_stats(project: "Project", codings: CodingSet) -> list[dict]:
+def code_stats(corpus: Corpus, book: Codebook, codings: CodingSet) -> list[dict[str, Any]]:
     """Per code, in codebook order: distinct segments, transcripts and cases carrying it.
 
     A parent counts the distinct segments coded with it or any of its children (a segment
     coded with both counts once). Segments of ``speakers_to_skip`` are not counted.
     """
-    corpus = project.corpus
-    book = project.codebook
     segments_by_code: dict[str, set[str]] = defaultdict(set)
     codings_by_code: dict[str, int] = defaultdict(int)
     for coding in codings.codings:
@@ -127,7 +122,7 @@ def code_stats(project: "Project", codings: CodingSet) -> list[dict]:
     return rows
 
 
-def coder_summary(project: "Project", codings: CodingSet) -> list[dict]:
+def coder_summary(codings: CodingSet) -> list[dict[str, Any]]:
     """Per coder: codings, distinct segments and codes, transcripts covered and done, last change."""
     rows = []
     for coder in codings.coders:
@@ -147,4 +142,27 @@ def coder_summary(project: "Project", codings: CodingSet) -> list[dict]:
                 "last_change": max((c.timestamp for c in mine), default=None),
             }
         )
+    return rows
+
+
+def coding_rows(corpus: Corpus, codings: CodingSet) -> list[dict[str, Any]]:
+    """One row per coding: CODING_KEYS plus every transcript attribute (by name)."""
+    names = sorted({k for t in corpus.transcripts for k in t.attributes} - set(CODING_KEYS))
+    rows = []
+    for coding in sorted(codings.codings, key=lambda c: (c.transcript, corpus.segment_index[c.segment].index, c.code, c.coder)):
+        segment = corpus.segment_index[coding.segment]
+        attributes = corpus.by_id[coding.transcript].attributes
+        row = {
+            "transcript": coding.transcript,
+            "case": corpus.case_of(coding.transcript),
+            "segment": coding.segment,
+            "speaker": segment.speaker,
+            "code": coding.code,
+            "coder": coding.coder,
+            "source": coding.source,
+            "quote": segment.text,
+            "memo": coding.memo,
+        }
+        row.update({name: attributes.get(name) for name in names})
+        rows.append(row)
     return rows

@@ -1,15 +1,13 @@
-"""``qualcode check``: one pass over everything that can go wrong in a project."""
+"""``qualcode check``: one pass over everything that can go wrong in a project (nothing is written)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
-from qualcode.codebook.model import validate_codebook
+from qualcode.app.study import Study
+from qualcode.codebook.parse import validate_codebook
 from qualcode.errors import QualcodeError
-
-if TYPE_CHECKING:
-    from qualcode.study.project import Project
 
 
 @dataclass
@@ -18,28 +16,30 @@ class Finding:
     message: str
 
 
-def check_project(project: "Project") -> tuple[list[Finding], dict]:
-    """Every problem found, and a summary of what was checked."""
-    from qualcode.coding.store import load_codings
+def _short(text: str, limit: int = 70) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
+
+def check_project(study: Study) -> tuple[list[Finding], dict[str, Any]]:
+    """Every problem found, and a summary of what was checked."""
     findings: list[Finding] = []
-    summary: dict = {}
-    _, problems = validate_codebook(project.codebook_path, project.display(project.codebook_path))
+    summary: dict[str, Any] = {}
+    path = study.project.codebook_path
+    _, problems = validate_codebook(path, study.display(path))
     findings += [Finding("error", str(p)) for p in problems]
     try:
-        corpus = project.corpus
-        summary["transcripts"] = len(corpus.transcripts)
-        summary["segments"] = len(corpus.segments)
+        corpus = study.corpus
     except QualcodeError as exc:
-        findings += [Finding("error", line) for line in str(exc).splitlines()]
-        return findings, summary
+        return findings + [Finding("error", str(p)) for p in exc.problems], summary
+    summary["transcripts"] = len(corpus.transcripts)
+    summary["segments"] = len(corpus.segments)
     if problems:
         return findings, summary
     try:
-        codings = load_codings(project, persist=False)
+        codings = study.load_codings()
     except QualcodeError as exc:
-        findings += [Finding("error", line) for line in str(exc).splitlines()]
-        return findings, summary
+        return findings + [Finding("error", str(p)) for p in exc.problems], summary
     summary["coders"] = len(codings.coders)
     summary["codings"] = len(codings.codings)
     for orphan in codings.orphans:
@@ -51,15 +51,11 @@ def check_project(project: "Project") -> tuple[list[Finding], dict]:
                                          "which is not in the codebook"))
     for old, new, score in codings.reanchored:
         findings.append(Finding("warning", f"{old.coder}'s '{old.code}' coding moved from {old.segment} to {new.segment} "
-                                           f"(match {score:.0f}/100) after a transcript edit"))
-    skipped = [c for c in codings.codings if corpus.segment_index[c.segment].skipped]
-    for coding in skipped:
+                                           f"(match {score:.0f}/100) after a transcript edit; "
+                                           "`qualcode reanchor` saves it"))
+    for coding in codings.codings:
         segment = corpus.segment_index[coding.segment]
-        findings.append(Finding("warning", f"{coding.coder} coded {coding.segment}, spoken by '{segment.speaker}' "
-                                           "(speakers_to_skip); it is not counted"))
+        if segment.skipped:
+            findings.append(Finding("warning", f"{coding.coder} coded {coding.segment}, spoken by '{segment.speaker}' "
+                                               "(speakers_to_skip); it is not counted"))
     return findings, summary
-
-
-def _short(text: str, limit: int = 70) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -6,33 +6,16 @@ import textwrap
 
 import click
 
-from qualcode.analysis.agreement import LEVELS, compare, disagreement_list, prepare
-from qualcode.coding.store import coder_slug
-from qualcode.errors import QualcodeError
-from qualcode.common.tabular import to_csv, to_json, to_table
+from qualcode.analysis.agreement import compare, disagreement_list, prepare
+from qualcode.cli.common import coders_option, emit, emit_rows, format_option, pass_study
+from qualcode.codebook.model import LEVELS
 from qualcode.coding.reconcile import CHOICES, apply_reconciliation, keep_all, parse_choice, plan_reconciliation
-from qualcode.cli.common import emit, format_option, pass_project
+from qualcode.common.tabular import to_json, to_table
+from qualcode.errors import QualcodeError
 
 STAT_COLUMNS = ["units", "coders", "agreement", "kappa", "alpha", "alpha 95% CI"]
 CSV_COLUMNS = ["kind", "id", "units", "coders", "percent_agreement", "kappa", "alpha", "alpha_ci_low", "alpha_ci_high"]
 WIDTH = 100
-
-
-def _coders(value: str | None, exactly: int | None = None) -> list[str] | None:
-    """``"ana, ben"`` -> ``["ana", "ben"]`` (the same coder named twice counts once)."""
-    if value is None:
-        return None
-    names = {}
-    for name in (n.strip() for n in value.split(",")):
-        if name:
-            names.setdefault(coder_slug(name), name)
-    found = list(names.values())
-    if exactly is not None and len(found) != exactly:
-        raise click.BadParameter(f"name exactly {exactly} coders, e.g. --coders ana,ben (got {len(found)})",
-                                 param_hint="--coders")
-    if len(found) < 2:
-        raise click.BadParameter("name two or more coders, e.g. --coders ana,ben", param_hint="--coders")
-    return found
 
 
 def _num(value, percent: bool = False) -> str:
@@ -51,8 +34,7 @@ def _stat_row(name: str, f: dict) -> dict:
             "alpha": _num(f["alpha"]), "alpha 95% CI": _ci(f["alpha_ci"])}
 
 
-def _render_table(result: dict, shared: int, project, level: str) -> str:
-    book = project.codebook
+def _render_table(result: dict, shared: int, book, level: str) -> str:
     coders = ", ".join(result["coders"])
     lines = [f"Agreement of {coders}: {shared} of {result['units']} segments coded by two or more of them "
              f"(each code present or absent per segment; level: {level})", ""]
@@ -107,7 +89,7 @@ def _render_disagreements(items: list[dict], units: int) -> str:
 
 
 @click.command("agree")
-@click.option("--coders", "coders", metavar="A,B,...", help="Coders to compare, comma-separated. Default: every coder.")
+@coders_option(minimum=2, help="Coders to compare, comma-separated. Default: every coder.")
 @click.option("--code", "code_ids", multiple=True, metavar="ID",
               help="Only this code (repeatable); name an exclusive code to get its group. Default: every code used.")
 @click.option("--unit", type=click.Choice(["segment"]), default="segment", show_default=True,
@@ -119,8 +101,8 @@ def _render_disagreements(items: list[dict], units: int) -> str:
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the bootstrap (same seed, same interval).")
 @click.option("--disagreements", is_flag=True, help="List the segments where coders differ instead of the statistics.")
 @format_option("table", "json", "csv")
-@pass_project
-def agree(project, coders, code_ids, unit, level, bootstrap, seed, disagreements, fmt):
+@pass_study
+def agree(study, coders, code_ids, unit, level, bootstrap, seed, disagreements, fmt):
     """Inter-coder agreement per code: percent agreement, Cohen's kappa, Krippendorff's alpha.
 
     Units are the segments of coded speakers in transcripts the coders covered (marked done or
@@ -132,23 +114,19 @@ def agree(project, coders, code_ids, unit, level, bootstrap, seed, disagreements
       qualcode agree --coders ana,ben --level top --format json
       qualcode agree --coders ana,ben --disagreements
     """
-    found = prepare(project, _coders(coders), code_ids, level)
+    found = prepare(study.load_codings(coders), study.corpus, study.codebook, code_ids, level)
     if disagreements:
-        items = disagreement_list(project, found)
-        if fmt == "json":
-            emit(to_json(items))
-        elif fmt == "csv":
-            emit(to_csv(items, ["segment", "transcript", "case", "speaker", "disputed", "codes", "text"]))
-        else:
-            emit(_render_disagreements(items, found.table.shared))
+        items = disagreement_list(study.corpus, found)
+        columns = ["segment", "transcript", "case", "speaker", "disputed", "codes", "text"]
+        emit_rows(fmt, items, columns, lambda rows: _render_disagreements(rows, found.table.shared))
         return
     result = compare(found.table, found.codes, found.groups, bootstrap, seed)
     if fmt == "json":
         emit(to_json(result))
     elif fmt == "csv":
-        emit(to_csv(_csv_rows(result), CSV_COLUMNS))
+        emit_rows(fmt, _csv_rows(result), CSV_COLUMNS)
     else:
-        emit(_render_table(result, found.table.shared, project, level))
+        emit(_render_table(result, found.table.shared, study.codebook, level))
 
 
 def _describe_dispute(dispute, number: int, total: int, codebook) -> str:
@@ -190,12 +168,12 @@ def _ask(plan, codebook) -> dict:
 
 
 @click.command("reconcile")
-@click.option("--coders", "coders", required=True, metavar="A,B", help="The two coders to reconcile, comma-separated.")
+@coders_option(exactly=2, required=True, help="The two coders to reconcile, comma-separated.")
 @click.option("--into", required=True, metavar="NAME", help="The new coder holding the reconciled codings.")
 @click.option("--keep-union", is_flag=True, help="Keep every code either coder gave, without asking.")
 @click.option("--keep-intersection", is_flag=True, help="Keep only the codes both coders gave, without asking.")
-@pass_project
-def reconcile(project, coders, into, keep_union, keep_intersection):
+@pass_study
+def reconcile(study, coders, into, keep_union, keep_intersection):
     """Merge two coders into a new coder, deciding each disagreement.
 
     Codes both coders gave are copied. For each segment where they differ, the segment, both
@@ -210,16 +188,15 @@ def reconcile(project, coders, into, keep_union, keep_intersection):
     """
     if keep_union and keep_intersection:
         raise click.UsageError("use --keep-union or --keep-intersection, not both")
-    pair = _coders(coders, exactly=2)
-    plan = plan_reconciliation(project, pair, into.strip())
+    plan = plan_reconciliation(study.store, study.corpus, study.codebook, coders, into.strip())
     if plan.single:
         click.echo(f"left out {len(plan.single)} transcript(s) covered by only one coder: {', '.join(plan.single)}",
                    err=True)
     if keep_union or keep_intersection:
         decisions = keep_all(plan, union=keep_union)
     else:
-        decisions = _ask(plan, project.codebook)
-    outcome = apply_reconciliation(project, plan, decisions)
+        decisions = _ask(plan, study.codebook)
+    outcome = apply_reconciliation(study.store, study.corpus, plan, decisions)
     first, second = plan.coders
     click.echo(f"{plan.into}: copied {outcome.copied} agreed coding(s) of {first} and {second}; decided "
                f"{outcome.decided} disagreement(s), {outcome.remaining} left; {len(outcome.done)} transcript(s) "

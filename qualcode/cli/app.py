@@ -1,34 +1,40 @@
-"""The ``qualcode`` command line: a thin click layer over the library.
+"""The ``qualcode`` click group: ``-C``, lazy loading of command modules, errors to exit codes.
 
-Commands live in :mod:`qualcode.commands`; each opens the project, calls one library
-function and prints. Library errors (:class:`QualcodeError`) become ``Error: …`` on stderr
-with exit status 1; click's usage errors exit with 2.
+Commands live in ``qualcode/cli/*_cmd.py``; each opens the study, calls the library and prints.
+Library errors (:class:`~qualcode.errors.QualcodeError`) become ``Error: …`` on stderr with the
+error's exit status (1 for a problem in the user's files or data, 2 for a usage mistake);
+click's own usage errors exit with 2.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from qualcode import __version__
 from qualcode.errors import QualcodeError
-from qualcode.study.project import Project, open_project
+
+if TYPE_CHECKING:
+    from qualcode.app.study import Study
 
 
 class State:
-    """Per-invocation state: the ``-C`` folder and the lazily opened project."""
+    """Per-invocation state: the ``-C`` folder and the lazily opened study."""
 
     def __init__(self, project_dir: str | None):
         self.project_dir = project_dir
-        self._project: Project | None = None
+        self._study: Study | None = None
 
     @property
-    def project(self) -> Project:
-        if self._project is None:
-            self._project = open_project(self.project_dir, warn=warn)
-        return self._project
+    def study(self) -> Study:
+        if self._study is None:
+            from qualcode.app.study import open_project
+
+            self._study = open_project(self.project_dir, warn=warn)
+        return self._study
 
 
 def warn(message: str) -> None:
@@ -36,16 +42,24 @@ def warn(message: str) -> None:
     click.echo(click.style("warning: ", fg="yellow") + message, err=True)
 
 
+class LibraryError(click.ClickException):
+    """A :class:`QualcodeError` shown as ``Error: message`` with the error's exit status."""
+
+    def __init__(self, error: QualcodeError):
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
 class QualcodeGroup(click.Group):
     """Loads commands lazily and turns library errors into clean CLI errors (no tracebacks
     for user mistakes)."""
 
-    def list_commands(self, ctx):
+    def list_commands(self, ctx: click.Context) -> list[str]:
         from qualcode.cli.registry import REGISTRY
 
         return sorted(set(super().list_commands(ctx)) | set(REGISTRY))
 
-    def get_command(self, ctx, name):
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.commands:
             from qualcode.cli.registry import load_command
 
@@ -54,11 +68,11 @@ class QualcodeGroup(click.Group):
                 self.add_command(command)
         return super().get_command(ctx, name)
 
-    def invoke(self, ctx):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except QualcodeError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise LibraryError(exc) from None
 
 
 @click.group(cls=QualcodeGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -90,4 +104,3 @@ def run() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
-

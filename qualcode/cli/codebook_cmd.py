@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from qualcode.codebook.model import Codebook, codebook_summary, validate_codebook
-from qualcode.errors import QualcodeError
-from qualcode.common.tabular import to_json
 from qualcode.cli.common import emit, format_option
+from qualcode.codebook.model import Codebook
+from qualcode.codebook.parse import validate_codebook
+from qualcode.common.tabular import to_json
+from qualcode.errors import CodebookError
 
 
 @click.group("codebook")
@@ -21,8 +22,8 @@ def codebook() -> None:
 def _codebook_path(ctx: click.Context, file: Path | None) -> tuple[Path, str]:
     if file is not None:
         return file, str(file)
-    project = ctx.obj.project
-    return project.codebook_path, project.display(project.codebook_path)
+    study = ctx.obj.study
+    return study.project.codebook_path, study.display(study.project.codebook_path)
 
 
 @codebook.command("validate")
@@ -44,7 +45,7 @@ def validate(ctx, file):
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)
-        raise QualcodeError(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {display}")
+        raise CodebookError(problems, f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {display}")
     emit(codebook_summary(book))
 
 
@@ -60,36 +61,26 @@ def show(ctx, file, fmt, brief):
     Example:
       qualcode codebook show --brief
     """
-    from qualcode.codebook.model import load_codebook
+    from qualcode.codebook.parse import load_codebook
 
     path, display = _codebook_path(ctx, file)
     book = load_codebook(path, display)
     if fmt == "json":
-        emit(to_json(codebook_json(book)))
+        emit(to_json(book.to_json()))
     else:
         emit(render_tree(book, brief=brief))
 
 
-def codebook_json(book: Codebook) -> dict:
-    def code(c):
-        return {
-            "id": c.id,
-            "path": book.path_of(c.id),
-            "label": c.label,
-            "definition": c.definition,
-            "include": c.include,
-            "exclude": c.exclude,
-            "examples": c.examples,
-            "keywords": c.keywords,
-            "exclude_keywords": c.exclude_keywords,
-            "patterns": c.patterns,
-            "exclusive": c.exclusive,
-            "color": c.color,
-            "children": [code(ch) for ch in c.children],
-        }
-
-    return {"name": book.name, "version": book.version, "description": book.description,
-            "codes": [code(c) for c in book.codes]}
+def codebook_summary(codebook: Codebook) -> str:
+    """One line: name, version, number of top-level codes and of codes, rules."""
+    total = sum(1 for _ in codebook.walk())
+    keywords = sum(len(c.keywords) for c in codebook.walk())
+    patterns = sum(len(c.patterns) for c in codebook.walk())
+    version = f" v{codebook.version}" if codebook.version else ""
+    return (
+        f"{codebook.display}: valid — '{codebook.name}'{version}: {len(codebook.codes)} top-level codes, "
+        f"{total} codes in all, {keywords} keywords, {patterns} patterns"
+    )
 
 
 def render_tree(book: Codebook, brief: bool = False, width: int = 88) -> str:
@@ -123,9 +114,9 @@ def rename(ctx, old, new):
     Example:
       qualcode codebook rename plc professional_learning_communities
     """
-    from qualcode.codebook.edit import rename_code
+    from qualcode.app.recode import rename_code
 
-    changed = rename_code(ctx.obj.project, old, new)
+    changed = rename_code(ctx.obj.study, old, new)
     click.echo(f"renamed '{old}' to '{new}' in the codebook and in {changed} coding(s)", err=True)
 
 
@@ -142,12 +133,12 @@ def merge(ctx, codes):
     Example:
       qualcode codebook merge peer_observation walkthroughs INTO collaborative_pl
     """
-    from qualcode.codebook.edit import merge_codes
+    from qualcode.app.recode import merge_codes
 
     if len(codes) < 3 or codes[-2].upper() != "INTO":
         raise click.UsageError("write it as: qualcode codebook merge SRC [SRC...] INTO TARGET")
     sources, into = list(codes[:-2]), codes[-1]
-    changed = merge_codes(ctx.obj.project, sources, into)
+    changed = merge_codes(ctx.obj.study, sources, into)
     click.echo(f"merged {', '.join(sources)} into '{into}': {changed} coding(s) recoded", err=True)
 
 

@@ -7,12 +7,11 @@ import textwrap
 
 import click
 
-from qualcode.coding.store import coder_slug, load_codings
-from qualcode.coding.handcoding import add_codings, annotate as annotate_segment, mark_done, remove_codings, remove_notes
-from qualcode.coding.identity import resolve_coder
-from qualcode.common.tabular import to_json, to_table
 from qualcode.analysis.retrieval import coder_summary
-from qualcode.cli.common import emit, format_option, pass_project
+from qualcode.cli.common import emit, emit_rows, format_option, pass_study
+from qualcode.coding.identity import resolve_coder
+from qualcode.coding.records import coder_slug
+from qualcode.common.tabular import to_table
 
 coder_option = click.option(
     "--coder", metavar="NAME", help="Coder name. Default: $QUALCODE_CODER, else `git config user.name`."
@@ -24,8 +23,8 @@ coder_option = click.option(
 @click.argument("code_ids", nargs=-1, required=True)
 @coder_option
 @click.option("--memo", default="", help="A short memo stored with each new coding.")
-@pass_project
-def code(project, segment_id, code_ids, coder, memo):
+@pass_study
+def code(study, segment_id, code_ids, coder, memo):
     """Code SEGMENT_ID with one or more CODE_IDs.
 
     Coding a segment again with the same code changes nothing.
@@ -34,8 +33,8 @@ def code(project, segment_id, code_ids, coder, memo):
     Example:
       qualcode code alder-creek/principal-01#3fa9c2d1 data_use plc --coder ana
     """
-    coder = resolve_coder(coder, cwd=project.root)
-    added, present = add_codings(project, segment_id, code_ids, coder, memo=memo)
+    coder = resolve_coder(coder, cwd=study.root)
+    added, present = study.code(segment_id, code_ids, coder, memo=memo)
     if added:
         click.echo(f"{segment_id}: coded {', '.join(added)} ({coder})", err=True)
     if present:
@@ -46,16 +45,16 @@ def code(project, segment_id, code_ids, coder, memo):
 @click.argument("segment_id")
 @click.argument("code_ids", nargs=-1, required=True)
 @coder_option
-@pass_project
-def uncode(project, segment_id, code_ids, coder):
+@pass_study
+def uncode(study, segment_id, code_ids, coder):
     """Remove CODE_IDs from SEGMENT_ID.
 
     \b
     Example:
       qualcode uncode alder-creek/principal-01#3fa9c2d1 plc --coder ana
     """
-    coder = resolve_coder(coder, cwd=project.root)
-    removed = remove_codings(project, segment_id, code_ids, coder)
+    coder = resolve_coder(coder, cwd=study.root)
+    removed = study.uncode(segment_id, code_ids, coder)
     if removed:
         click.echo(f"{segment_id}: removed {', '.join(removed)} ({coder})", err=True)
     else:
@@ -67,8 +66,8 @@ def uncode(project, segment_id, code_ids, coder):
 @click.argument("text", required=False)
 @coder_option
 @click.option("--delete", is_flag=True, help="Delete your notes on SEGMENT_ID instead (all of them, or the one whose text is TEXT).")
-@pass_project
-def annotate(project, segment_id, text, coder, delete):
+@pass_study
+def annotate(study, segment_id, text, coder, delete):
     """Attach a note (TEXT) to SEGMENT_ID, or --delete notes.
 
     \b
@@ -76,14 +75,14 @@ def annotate(project, segment_id, text, coder, delete):
       qualcode annotate bayview/coach-01#fb8b9b27 "coaching kept apart from evaluation" --coder ana
       qualcode annotate bayview/coach-01#fb8b9b27 --delete --coder ana
     """
-    coder = resolve_coder(coder, cwd=project.root)
+    coder = resolve_coder(coder, cwd=study.root)
     if delete:
-        removed = remove_notes(project, segment_id, coder, text)
+        removed = study.remove_notes(segment_id, coder, text)
         click.echo(f"{segment_id}: {removed} note(s) deleted ({coder})", err=True)
         return
     if text is None:
         raise click.UsageError("give the note TEXT (or --delete)")
-    annotate_segment(project, segment_id, text, coder)
+    study.annotate(segment_id, text, coder)
     click.echo(f"{segment_id}: note added ({coder})", err=True)
 
 
@@ -91,8 +90,8 @@ def annotate(project, segment_id, text, coder, delete):
 @click.argument("transcript_ids", nargs=-1, required=True)
 @coder_option
 @click.option("--undo", is_flag=True, help="Unmark instead.")
-@pass_project
-def done(project, transcript_ids, coder, undo):
+@pass_study
+def done(study, transcript_ids, coder, undo):
     """Mark transcripts as fully coded by a coder.
 
     In a done transcript, a segment the coder left uncoded means "code absent" for agreement
@@ -102,28 +101,28 @@ def done(project, transcript_ids, coder, undo):
     Example:
       qualcode done alder-creek/principal-01 --coder ana
     """
-    coder = resolve_coder(coder, cwd=project.root)
-    changed = mark_done(project, transcript_ids, coder, undo=undo)
+    coder = resolve_coder(coder, cwd=study.root)
+    changed = study.mark_done(transcript_ids, coder, undo=undo)
     state = "not done" if undo else "done"
     for transcript_id in transcript_ids:
         note = "" if transcript_id in changed else " (already)"
         click.echo(f"{transcript_id}: {state} for {coder}{note}", err=True)
 
 
-def _style_code(project, code_id: str) -> str:
-    color = project.codebook.color_of(code_id) if code_id in project.codebook else None
-    label = project.codebook.path_of(code_id) if code_id in project.codebook else code_id
-    if color and len(color) == 7:
-        rgb = tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
-        return click.style(f"[{label}]", fg=rgb, bold=True)
-    return click.style(f"[{label}]", bold=True)
+def _style_code(book, code_id: str) -> str:
+    """``[path]`` in the code's colour (the codebook's one colour rule, as in the report)."""
+    if code_id not in book:
+        return click.style(f"[{code_id}]", bold=True)
+    color = book.color_of(code_id)
+    rgb = tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return click.style(f"[{book.path_of(code_id)}]", fg=rgb, bold=True)
 
 
 @click.command("show")
 @click.argument("transcript_id")
 @click.option("--coder", "coders", multiple=True, metavar="NAME", help="Only this coder's codes (repeatable).")
-@pass_project
-def show(project, transcript_id, coders):
+@pass_study
+def show(study, transcript_id, coders):
     """Print a transcript segment by segment with speakers, ids and codes.
 
     Shows every coder's codes (and who gave them). To code blind, independently of the
@@ -134,11 +133,10 @@ def show(project, transcript_id, coders):
     Example:
       qualcode show bayview/principal-01 --coder ana | less -R
     """
-    transcript = project.corpus.transcript(transcript_id)
-    codings = load_codings(project)
-    # Filter rather than load by name: a coder starting blind has no codings yet.
-    wanted = {coder_slug(c) for c in coders}
-    mine = [c for c in codings.codings if not wanted or coder_slug(c.coder) in wanted]
+    transcript = study.corpus.transcript(transcript_id)
+    codings = study.load_codings()
+    visible = codings.blind(coders)
+    mine = visible.codings
     for name in coders:
         if not any(coder_slug(c.coder) == coder_slug(name) for c in mine):
             click.echo(f"{name} has no codings yet", err=True)
@@ -146,17 +144,17 @@ def show(project, transcript_id, coders):
     for coding in mine:
         by_segment.setdefault(coding.segment, {}).setdefault(coding.code, []).append(coding.coder)
     notes: dict[str, list] = {}
-    for note in codings.notes:
-        if not wanted or coder_slug(note.coder) in wanted:
-            notes.setdefault(note.segment, []).append(note)
+    for note in visible.notes:
+        notes.setdefault(note.segment, []).append(note)
     width = min(100, shutil.get_terminal_size((100, 24)).columns)
     attributes = " · ".join(f"{k}: {v}" for k, v in transcript.attributes.items())
     lines = [click.style(transcript.id, bold=True), attributes, ""]
     several = len({c.coder for c in mine}) > 1
-    for segment in project.corpus.segments_by_transcript[transcript.id]:
+    for segment in study.corpus.segments_by_transcript[transcript.id]:
         codes = by_segment.get(segment.id, {})
         chips = " ".join(
-            _style_code(project, c) + (f"({', '.join(sorted(who))})" if several else "") for c, who in sorted(codes.items())
+            _style_code(study.codebook, c) + (f"({', '.join(sorted(who))})" if several else "")
+            for c, who in sorted(codes.items())
         )
         speaker = segment.speaker or "—"
         head = f"{click.style(speaker, bold=not segment.skipped, dim=segment.skipped)}  {click.style(segment.id, dim=True)}"
@@ -171,21 +169,22 @@ def show(project, transcript_id, coders):
 
 @click.command("coders")
 @format_option("table", "json")
-@pass_project
-def coders(project, fmt):
+@pass_study
+def coders(study, fmt):
     """Summarise each coder's work: codings, segments, transcripts covered and done.
 
     \b
     Example:
       qualcode coders
     """
-    rows = coder_summary(project, load_codings(project))
-    if fmt == "json":
-        emit(to_json(rows))
-        return
-    for row in rows:
-        row["sources"] = ", ".join(f"{k} {v}" for k, v in row["sources"].items())
-    emit(to_table(rows, ["coder", "codings", "segments", "codes", "transcripts", "done", "sources", "last_change"]))
+    rows = coder_summary(study.load_codings())
+
+    def table(rows):
+        for row in rows:
+            row["sources"] = ", ".join(f"{k} {v}" for k, v in row["sources"].items())
+        return to_table(rows, ["coder", "codings", "segments", "codes", "transcripts", "done", "sources", "last_change"])
+
+    emit_rows(fmt, rows, [], table)
 
 
 COMMANDS = [code, uncode, annotate, done, show, coders]

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import click
 
-from qualcode.coding.store import load_codings
+from qualcode.analysis.retrieval import CODING_KEYS, coding_rows
+from qualcode.cli.common import emit, format_option, pass_study, write_output
 from qualcode.coding.identity import resolve_coder
-from qualcode.interop.codings_table import EXPORT_KEYS, export_rows, import_codings
 from qualcode.common.tabular import to_csv, to_json
-from qualcode.common.storage import atomic_write
-from qualcode.cli.common import emit, format_option, output_path, pass_project
+from qualcode.interop.codings_table import import_codings
 
 
 @click.group("import")
@@ -23,8 +22,8 @@ def import_():
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--coder", metavar="NAME", help="Whose codings these are. Default: $QUALCODE_CODER or git user.name.")
 @click.option("--skip-bad", is_flag=True, help="Import the good rows even when some rows are bad.")
-@pass_project
-def import_codings_cmd(project, file, coder, skip_bad):
+@pass_study
+def import_codings_cmd(study, file, coder, skip_bad):
     """Import codings from a CSV or XLSX file with columns transcript, quote, code[, memo].
 
     Each quote is anchored to the segment(s) containing it (exact, then fuzzy). Every bad row is
@@ -34,8 +33,10 @@ def import_codings_cmd(project, file, coder, skip_bad):
     Example:
       qualcode import codings team-sheet.xlsx --coder ana
     """
-    coder = resolve_coder(coder, cwd=project.root)
-    result = import_codings(project, file.resolve(), coder, skip_bad=skip_bad)
+    coder = resolve_coder(coder, cwd=study.root)
+    path = file.resolve()
+    display = study.display(path)
+    result = import_codings(study.store, study.corpus, study.codebook, path, display, coder, skip_bad=skip_bad)
     for problem in result.problems:
         click.echo(f"skipped: {problem}", err=True)
     for row, score in result.fuzzy:
@@ -60,8 +61,8 @@ def export():
 @format_option("csv", "json", default="csv")
 @click.option("-o", "--output", metavar="FILE",
               help="Write to FILE instead of stdout (a relative path is inside the project).")
-@pass_project
-def export_codings(project, coders, fmt, output):
+@pass_study
+def export_codings(study, coders, fmt, output):
     """Export one row per coding with its quote and every transcript attribute.
 
     Columns: transcript, case, segment, speaker, code, coder, source, quote, memo, then the
@@ -71,16 +72,15 @@ def export_codings(project, coders, fmt, output):
     Example:
       qualcode export codings --format csv -o codings.csv
     """
-    rows = export_rows(project, load_codings(project, coders or None))
+    rows = coding_rows(study.corpus, study.load_codings(coders or None))
     if fmt == "json":
         text = to_json(rows)
     else:
-        extra = [k for k in (rows[0] if rows else {}) if k not in EXPORT_KEYS]
-        text = to_csv(rows, [*EXPORT_KEYS, *extra])
+        extra = [k for k in (rows[0] if rows else {}) if k not in CODING_KEYS]
+        text = to_csv(rows, [*CODING_KEYS, *extra])
     if output:
-        path = output_path(project, output)
-        atomic_write(path, text if text.endswith("\n") else text + "\n")
-        click.echo(f"wrote {len(rows)} coding(s) to {project.display(path)}", err=True)
+        path = write_output(study, output, text)
+        click.echo(f"wrote {len(rows)} coding(s) to {study.display(path)}", err=True)
     else:
         emit(text)
 

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import io
+from typing import Any
 
 import click
 import pandas as pd
 
-from qualcode.errors import QualcodeError
-from qualcode.analysis.matrix import LEVELS, MEASURES, build_matrix, cooccurrence, matrix_json, select_codings
-from qualcode.common.tabular import safe_cell, to_csv, to_json, to_table
-from qualcode.common.storage import atomic_write
-from qualcode.cli.common import emit, format_option, output_path, pass_project
+from qualcode.analysis.matrix import MEASURES, build_matrix, cooccurrence, matrix_json
+from qualcode.cli.common import coders_option, emit, format_option, pass_study, split_names, write_output
+from qualcode.codebook.model import LEVELS, Codebook
+from qualcode.common.tabular import safe_cell, to_csv, to_json, to_markdown, to_table, to_xlsx
+from qualcode.errors import InputError
 
 FORMATS = ("table", "csv", "json", "markdown", "xlsx")
-
-
-def split_list(value: str | None) -> list[str] | None:
-    """``"ana,ben"`` -> ``["ana", "ben"]``; None stays None (meaning: all)."""
-    if value is None:
-        return None
-    items = [item.strip() for item in value.split(",")]
-    if not all(items):
-        raise click.BadParameter(f"'{value}' has an empty name; separate names with commas, e.g. ana,ben")
-    return items
 
 
 def check_min_score(include_suggestions: bool) -> None:
@@ -36,7 +26,7 @@ def check_min_score(include_suggestions: bool) -> None:
 def selection_options(func):
     """--coders, --include-suggestions, --min-score, --level (shared by matrix and cooccur)."""
     options = [
-        click.option("--coders", metavar="A,B", help="Only these coders (comma-separated). Default: all coders."),
+        coders_option(),
         click.option("--include-suggestions", is_flag=True,
                      help="Count the current suggestions as one more coder, 'suggestions'."),
         click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True, metavar="X",
@@ -53,8 +43,7 @@ def _label(value) -> str:
     return " / ".join(value) if isinstance(value, tuple) else str(value)
 
 
-def _rows(table: pd.DataFrame, project, indent: bool, safe: bool) -> tuple[list[dict], list[str]]:
-    book = project.codebook
+def _rows(table: pd.DataFrame, book: Codebook, indent: bool, safe: bool) -> tuple[list[dict[str, Any]], list[str]]:
     headers = [safe_cell(_label(c)) if safe else _label(c) for c in table.columns]
     rows = []
     for code, values in zip(table.index, table.to_numpy().tolist()):
@@ -63,56 +52,30 @@ def _rows(table: pd.DataFrame, project, indent: bool, safe: bool) -> tuple[list[
     return rows, headers
 
 
-def _markdown(rows: list[dict], columns: list[str]) -> str:
-    def cell(value) -> str:
-        if isinstance(value, float):
-            value = f"{value:.2f}"
-        return " ".join(str(value).split()).replace("|", "\\|")
-
-    lines = ["| " + " | ".join(cell(c) for c in columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
-    lines += ["| " + " | ".join(cell(row[c]) for c in columns) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _xlsx(rows: list[dict], columns: list[str], sheet: str) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    ws = book.active
-    ws.title = sheet
-    ws.append(columns)
-    for row in rows:
-        ws.append([row[c] if isinstance(row[c], (int, float)) else safe_cell(row[c]) for c in columns])
-    ws.freeze_panes = "C2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def render(table: pd.DataFrame, project, fmt: str, sheet: str) -> str | bytes:
+def render(table: pd.DataFrame, book: Codebook, fmt: str, sheet: str) -> str | bytes:
     """The table in ``fmt``: text for table/csv/json/markdown, bytes for xlsx."""
     if fmt == "json":
         return to_json(matrix_json(table))
-    rows, headers = _rows(table, project, indent=fmt in ("table", "markdown"), safe=fmt in ("csv", "xlsx"))
+    rows, headers = _rows(table, book, indent=fmt in ("table", "markdown"), safe=fmt in ("csv", "xlsx"))
     if fmt == "table":
         return to_table(rows, ["code", *headers])
     if fmt == "markdown":
-        return _markdown(rows, ["code", "label", *headers])
+        return to_markdown(rows, ["code", "label", *headers])
     if fmt == "csv":
         return to_csv(rows, ["code", "label", *headers])
-    return _xlsx(rows, ["code", "label", *headers], sheet)
+    return to_xlsx(rows, ["code", "label", *headers], sheet, freeze="C2")
 
 
-def _write(project, table, fmt, output, sheet) -> None:
+def _write(study, table, fmt, output, sheet) -> None:
     if fmt == "xlsx" and not output:
-        raise QualcodeError("--format xlsx needs a file: add -o FILE, e.g. -o reports/matrix.xlsx")
-    result = render(table, project, fmt, sheet)
+        raise InputError("--format xlsx needs a file: add -o FILE, e.g. -o reports/matrix.xlsx")
+    result = render(table, study.codebook, fmt, sheet)
     if not output:
+        assert isinstance(result, str)
         emit(result)
         return
-    path = output_path(project, output)
-    atomic_write(path, result if isinstance(result, bytes) else result.rstrip("\n") + "\n")
-    click.echo(f"wrote {project.display(path)}", err=True)
+    path = write_output(study, output, result)
+    click.echo(f"wrote {study.display(path)}", err=True)
 
 
 @click.command("matrix")
@@ -123,8 +86,8 @@ def _write(project, table, fmt, output, sheet) -> None:
 @format_option(*FORMATS)
 @click.option("-o", "--output", metavar="FILE",
               help="Write to FILE (relative paths stay inside the project; required for xlsx).")
-@pass_project
-def matrix(project, by, measure, coders, include_suggestions, min_score, level, fmt, output):
+@pass_study
+def matrix(study, by, measure, coders, include_suggestions, min_score, level, fmt, output):
     """Cross-case matrix: codes x values of an attribute (default: the case).
 
     Only segments of coded speakers count, and a segment coded by several coders counts once.
@@ -139,9 +102,9 @@ def matrix(project, by, measure, coders, include_suggestions, min_score, level, 
       qualcode matrix --coders ana,ben --format xlsx -o reports/matrix.xlsx
     """
     check_min_score(include_suggestions)
-    selection = select_codings(project, split_list(coders), include_suggestions, min_score)
-    table = build_matrix(project, selection.codings, split_list(by), measure, level)
-    _write(project, table, fmt, output, sheet=measure)
+    selection = study.select(coders, include_suggestions, min_score)
+    table = build_matrix(study.corpus, study.codebook, selection.codings, split_names(by, "--by"), measure, level)
+    _write(study, table, fmt, output, sheet=measure)
 
 
 @click.command("cooccur")
@@ -149,8 +112,8 @@ def matrix(project, by, measure, coders, include_suggestions, min_score, level, 
 @format_option(*FORMATS)
 @click.option("-o", "--output", metavar="FILE",
               help="Write to FILE (relative paths stay inside the project; required for xlsx).")
-@pass_project
-def cooccur(project, coders, include_suggestions, min_score, level, fmt, output):
+@pass_study
+def cooccur(study, coders, include_suggestions, min_score, level, fmt, output):
     """Code co-occurrence: segments carrying both codes (the diagonal: the code alone).
 
     With --level all, codes count as applied (a parent and its child co-occur only when both
@@ -162,8 +125,9 @@ def cooccur(project, coders, include_suggestions, min_score, level, fmt, output)
       qualcode cooccur --level all --format csv > cooccurrence.csv
     """
     check_min_score(include_suggestions)
-    selection = select_codings(project, split_list(coders), include_suggestions, min_score)
-    _write(project, cooccurrence(project, selection.codings, level), fmt, output, sheet="cooccurrence")
+    selection = study.select(coders, include_suggestions, min_score)
+    table = cooccurrence(study.corpus, study.codebook, selection.codings, level)
+    _write(study, table, fmt, output, sheet="cooccurrence")
 
 
 COMMANDS = [matrix, cooccur]

@@ -30,6 +30,7 @@ REGISTRY: dict[str, str] = {
     "log": "store_cmd",
     "check": "store_cmd",
     "orphans": "store_cmd",
+    "reanchor": "store_cmd",
     "import": "interop_cmd",
     "export": "interop_cmd",
     "suggest": "suggest_cmd",

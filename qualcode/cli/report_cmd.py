@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import click
 
-from qualcode.analysis.matrix import SUGGESTIONS_CODER, select_codings
-from qualcode.report.context import build_report
-from qualcode.common.storage import atomic_write
-from qualcode.cli.common import output_path, pass_project
-from qualcode.cli.matrix_cmd import check_min_score, split_list
+from qualcode.cli.common import coders_option, pass_study, write_output
+from qualcode.cli.matrix_cmd import check_min_score
 
 DEFAULT_OUTPUT = "reports/cross-case.html"
 
@@ -16,14 +13,14 @@ DEFAULT_OUTPUT = "reports/cross-case.html"
 @click.command("report")
 @click.option("-o", "--output", metavar="FILE", default=DEFAULT_OUTPUT, show_default=True,
               help="Where to write the report (relative paths stay inside the project).")
-@click.option("--coders", metavar="A,B", help="Only these coders' codings (comma-separated). Default: all coders.")
+@coders_option(help="Only these coders' codings (comma-separated). Default: all coders.")
 @click.option("--include-suggestions", is_flag=True, help="Count the current suggestions as one more coder, 'suggestions'.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True, metavar="X",
               help="With --include-suggestions: only suggestions scoring at least this.")
 @click.option("--filter", "filters", multiple=True, metavar="ATTR",
               help="Attribute readers can filter the matrix by (repeatable). Default: role.")
-@pass_project
-def report(project, output, coders, include_suggestions, min_score, filters):
+@pass_study
+def report(study, output, coders, include_suggestions, min_score, filters):
     """Write the cross-case report: one HTML file that opens offline in any browser.
 
     It holds the study's numbers and provenance, the themes x cases heatmap (switchable
@@ -37,16 +34,15 @@ def report(project, output, coders, include_suggestions, min_score, filters):
       qualcode report
       qualcode report --coders ana,ben -o reports/cross-case-ana-ben.html
     """
-    from qualcode.analysis.agreement import report_section
+    from qualcode.report.context import AUTO
+    from qualcode.report.render import build_report
 
     check_min_score(include_suggestions)
-    selection = select_codings(project, split_list(coders), include_suggestions, min_score)
-    hand_coders = [c for c in selection.coders if c != SUGGESTIONS_CODER]
-    agreement = report_section(project, coders=hand_coders) if len(hand_coders) >= 2 else None
-    html = build_report(project, selection, filters=list(filters) or None, agreement=agreement)
-    path = output_path(project, output)
-    atomic_write(path, html)
-    click.echo(f"wrote {project.display(path)} ({len(html.encode('utf-8')) / 1024:.0f} KB); open it in a browser", err=True)
+    selection = study.select(coders, include_suggestions, min_score)
+    html = build_report(study.corpus, study.codebook, selection, filters=list(filters) or None, agreement=AUTO)
+    path = write_output(study, output, html)
+    size = len(html.encode("utf-8")) / 1024
+    click.echo(f"wrote {study.display(path)} ({size:.0f} KB); open it in a browser", err=True)
 
 
 COMMANDS = [report]

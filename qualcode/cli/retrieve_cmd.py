@@ -6,10 +6,10 @@ import textwrap
 
 import click
 
-from qualcode.coding.store import load_codings
-from qualcode.common.tabular import to_csv, to_json, to_table
-from qualcode.analysis.retrieval import QUOTE_KEYS, code_stats, parse_where, quotes as find_quotes
-from qualcode.cli.common import emit, format_option, pass_project
+from qualcode.analysis.retrieval import QUOTE_KEYS, code_stats, parse_where
+from qualcode.analysis.retrieval import quotes as find_quotes
+from qualcode.cli.common import emit, emit_rows, format_option, pass_study
+from qualcode.common.tabular import to_table
 
 
 @click.command("quotes")
@@ -19,8 +19,8 @@ from qualcode.cli.common import emit, format_option, pass_project
 @click.option("--coder", "coders", multiple=True, metavar="NAME", help="Only codings by this coder (repeatable).")
 @click.option("--exact", is_flag=True, help="Do not include the codes' children.")
 @format_option("table", "json", "csv", "markdown")
-@pass_project
-def quotes(project, code_ids, case, where, coders, exact, fmt):
+@pass_study
+def quotes(study, code_ids, case, where, coders, exact, fmt):
     """Retrieve the segments coded with CODE_IDs, grouped by case.
 
     A parent code includes its children unless --exact. Filters match case-insensitively.
@@ -30,16 +30,13 @@ def quotes(project, code_ids, case, where, coders, exact, fmt):
       qualcode quotes data_use --case "Alder Creek" --where role=principal
       qualcode quotes family_engagement --format markdown > family.md
     """
-    codings = load_codings(project, coders or None)
-    rows = find_quotes(project, codings, code_ids, case=case, where=parse_where(where), exact=exact)
-    if fmt == "json":
-        emit(to_json(rows))
-    elif fmt == "csv":
-        emit(to_csv(rows, QUOTE_KEYS))
-    elif fmt == "markdown":
+    codings = study.load_codings(coders or None)
+    rows = find_quotes(study.corpus, study.codebook, codings, code_ids, case=case, where=parse_where(where),
+                       exact=exact)
+    if fmt == "markdown":
         emit(_markdown(rows, code_ids))
     else:
-        emit(_table(rows))
+        emit_rows(fmt, rows, QUOTE_KEYS, _table)
     click.echo(f"{len(rows)} quote(s)", err=True)
 
 
@@ -75,8 +72,8 @@ def _markdown(rows, code_ids) -> str:
 @click.command("stats")
 @click.option("--coder", "coders", multiple=True, metavar="NAME", help="Only codings by this coder (repeatable).")
 @format_option("table", "json", "csv")
-@pass_project
-def stats(project, coders, fmt):
+@pass_study
+def stats(study, coders, fmt):
     """Code frequencies as a tree: segments, transcripts and cases per code.
 
     A parent counts the distinct segments coded with it or any child.
@@ -85,17 +82,16 @@ def stats(project, coders, fmt):
     Example:
       qualcode stats --coder ana
     """
-    rows = code_stats(project, load_codings(project, coders or None))
+    rows = code_stats(study.corpus, study.codebook, study.load_codings(coders or None))
     columns = ["code", "path", "label", "segments", "own_segments", "codings", "transcripts", "cases"]
-    if fmt == "json":
-        emit(to_json(rows))
-    elif fmt == "csv":
-        emit(to_csv(rows, columns))
-    else:
+
+    def table(rows):
         for row in rows:
             row["tree"] = "  " * row["depth"] + row["code"]
-        emit(to_table(rows, ["tree", "segments", "transcripts", "cases", "codings", "label"],
-                      headers=["code", "segments", "transcripts", "cases", "codings", "label"]))
+        return to_table(rows, ["tree", "segments", "transcripts", "cases", "codings", "label"],
+                        headers=["code", "segments", "transcripts", "cases", "codings", "label"])
+
+    emit_rows(fmt, rows, columns, table)
 
 
 COMMANDS = [quotes, stats]

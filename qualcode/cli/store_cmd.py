@@ -1,44 +1,45 @@
-"""The state of the store: ``log``, ``check``, ``orphans``."""
+"""The state of the store: ``log``, ``check``, ``orphans``, ``reanchor``."""
 
 from __future__ import annotations
 
 import click
 
-from qualcode.coding.store import store_for
 from qualcode.app.check import check_project
+from qualcode.cli.common import emit, emit_rows, format_option, pass_study
 from qualcode.coding.orphans import delete, find_orphans, reattach
 from qualcode.common.tabular import to_json, to_table
-from qualcode.cli.common import emit, format_option, pass_project
 
 
 @click.command("log")
 @click.option("--coder", metavar="NAME", help="Only this coder's changes.")
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Show the newest N entries.")
 @format_option("table", "json")
-@pass_project
-def log(project, coder, limit, fmt):
+@pass_study
+def log(study, coder, limit, fmt):
     """Show the audit log of coding changes: who, when, what.
 
     \b
     Example:
       qualcode log --coder ana -n 20
     """
-    entries = store_for(project).read_log(coder)[-limit:]
-    if fmt == "json":
-        emit(to_json(entries))
-        return
-    rows = []
-    for entry in entries:
-        detail = {k: v for k, v in entry.items() if k not in ("timestamp", "coder", "action")}
-        what = " ".join(f"{k}={v}" for k, v in detail.items() if v not in ("", None))
-        rows.append({"timestamp": entry.get("timestamp"), "coder": entry.get("coder"), "action": entry.get("action"), "what": what})
-    emit(to_table(rows, ["timestamp", "coder", "action", "what"]))
+    entries = study.store.read_log(coder)[-limit:]
+
+    def table(entries):
+        rows = []
+        for entry in entries:
+            detail = {k: v for k, v in entry.items() if k not in ("timestamp", "coder", "action")}
+            what = " ".join(f"{k}={v}" for k, v in detail.items() if v not in ("", None))
+            rows.append({"timestamp": entry.get("timestamp"), "coder": entry.get("coder"),
+                         "action": entry.get("action"), "what": what})
+        return to_table(rows, ["timestamp", "coder", "action", "what"])
+
+    emit_rows(fmt, entries, [], table)
 
 
 @click.command("check")
 @format_option("text", "json", default="text")
-@pass_project
-def check(project, fmt):
+@pass_study
+def check(study, fmt):
     """Check the whole project: config, codebook, transcripts, codings, orphans.
 
     Exit status 1 when an error needs attention (orphaned codings, unknown codes, unreadable
@@ -48,7 +49,7 @@ def check(project, fmt):
     Example:
       qualcode check
     """
-    findings, summary = check_project(project)
+    findings, summary = check_project(study)
     errors = [f for f in findings if f.level == "error"]
     if fmt == "json":
         emit(to_json({"ok": not errors, "summary": summary,
@@ -79,15 +80,14 @@ def orphans(ctx, coder, fmt):
     """
     if ctx.invoked_subcommand is not None:
         return
-    found = find_orphans(ctx.obj.project, coder)
+    study = ctx.obj.study
+    found = find_orphans(study.store, study.corpus, study.codebook, coder)
     rows = [{"segment": o.coding.segment, "transcript": o.coding.transcript, "code": o.coding.code,
              "coder": o.coding.coder, "reason": o.reason, "quote": o.coding.anchor.quote} for o in found]
-    if fmt == "json":
-        emit(to_json(rows))
-    elif rows:
-        emit(to_table(rows, ["segment", "code", "coder", "quote"]))
-    else:
+    if fmt == "table" and not rows:
         click.echo("no orphaned codings", err=True)
+        return
+    emit_rows(fmt, rows, [], lambda r: to_table(r, ["segment", "code", "coder", "quote"]))
 
 
 @orphans.command("reattach")
@@ -95,15 +95,15 @@ def orphans(ctx, coder, fmt):
 @click.argument("new_segment")
 @click.option("--coder", metavar="NAME", help="Only this coder's orphans.")
 @click.option("--code", metavar="ID", help="Only the orphan with this code.")
-@pass_project
-def reattach_cmd(project, old_segment, new_segment, coder, code):
+@pass_study
+def reattach_cmd(study, old_segment, new_segment, coder, code):
     """Move the orphaned codings of OLD_SEGMENT onto NEW_SEGMENT.
 
     \b
     Example:
       qualcode orphans reattach bayview/coach-01#2e589360 bayview/coach-01#77c0a1de
     """
-    moved = reattach(project, old_segment, new_segment, coder, code)
+    moved = reattach(study.store, study.corpus, study.codebook, old_segment, new_segment, coder, code)
     click.echo(f"reattached {moved} coding(s) to {new_segment}", err=True)
 
 
@@ -112,8 +112,8 @@ def reattach_cmd(project, old_segment, new_segment, coder, code):
 @click.option("--all", "all_", is_flag=True, help="Delete every orphaned coding.")
 @click.option("--coder", metavar="NAME", help="Only this coder's orphans.")
 @click.option("--code", metavar="ID", help="Only orphans with this code.")
-@pass_project
-def delete_cmd(project, old_segment, all_, coder, code):
+@pass_study
+def delete_cmd(study, old_segment, all_, coder, code):
     """Delete the orphaned codings of OLD_SEGMENT (or --all of them).
 
     Deleted codings stay recorded, with their quote, in the audit log (`qualcode log`).
@@ -124,8 +124,31 @@ def delete_cmd(project, old_segment, all_, coder, code):
     """
     if bool(old_segment) == all_:
         raise click.UsageError("give either OLD_SEGMENT or --all")
-    deleted = delete(project, None if all_ else old_segment, coder, code)
+    deleted = delete(study.store, study.corpus, study.codebook, None if all_ else old_segment, coder, code)
     click.echo(f"deleted {deleted} orphaned coding(s)", err=True)
 
 
-COMMANDS = [log, check, orphans]
+@click.command("reanchor")
+@click.option("--coder", metavar="NAME", help="Only this coder's codings.")
+@pass_study
+def reanchor(study, coder):
+    """Save the new anchors of codings that transcript edits moved to another segment id.
+
+    Reading commands (matrix, report, quotes, agree…) resolve moved codings in memory and never
+    write; commands that write a coder's file (code, uncode, done…) save that coder's moves as
+    they go. Run this to save everyone's at once, e.g. before committing edited transcripts.
+    Orphans are left alone (see `qualcode orphans`).
+
+    \b
+    Example:
+      qualcode reanchor
+    """
+    moves = study.reanchor([coder] if coder else None)
+    coders = sorted({old.coder for old, _, _ in moves})
+    if moves:
+        click.echo(f"saved {len(moves)} re-anchored coding(s) of {', '.join(coders)}", err=True)
+    else:
+        click.echo("nothing to re-anchor: every coding is on a current segment (or an orphan)", err=True)
+
+
+COMMANDS = [log, check, orphans, reanchor]

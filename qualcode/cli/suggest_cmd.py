@@ -6,14 +6,14 @@ import sys
 
 import click
 
-from qualcode.errors import CodebookError
-from qualcode.suggest.evaluate import LEVELS, evaluate as evaluate_suggestions
+from qualcode.cli.common import emit, emit_rows, format_option, pass_study
+from qualcode.cli.review_view import render
+from qualcode.codebook.model import LEVELS
 from qualcode.coding.identity import resolve_coder
-from qualcode.common.tabular import to_csv, to_json, to_table
-from qualcode.suggest.review import KEYS, open_review, render
-from qualcode.suggest.engine import DEFAULT_MIN_SCORE, suggest as make_suggestions
-from qualcode.suggest.store import pending_path, rule_stats, save_pending
-from qualcode.cli.common import emit, format_option, pass_project
+from qualcode.common.tabular import to_json, to_table
+from qualcode.errors import UnknownCodeError
+from qualcode.suggest.records import DEFAULT_MIN_SCORE
+from qualcode.suggest.review import KEYS
 
 SUGGESTION_KEYS = ("segment", "transcript", "code", "score", "evidence")
 STATS_KEYS = ("code", "rule", "decided", "accepted", "rejected", "acceptance")
@@ -43,10 +43,10 @@ class _ProgressBar:
             self.bar.__exit__(None, None, None)
 
 
-def _run_suggest(project, **options):
+def _run_suggest(study, **options):
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
-        return make_suggestions(project, progress=bar, **options)
+        return study.suggest(progress=bar, **options)
     finally:
         if bar:
             bar.close()
@@ -63,8 +63,8 @@ def _evidence_cell(suggestion) -> str:
 @format_option("table", "json", "csv")
 @click.option("--save", is_flag=True, help="Store them as pending suggestions for `qualcode review`.")
 @click.option("--stats", is_flag=True, help="Instead: per rule, how often its suggestions were accepted.")
-@pass_project
-def suggest(project, transcript, code, min_score, fmt, save, stats):
+@pass_study
+def suggest(study, transcript, code, min_score, fmt, save, stats):
     """Suggest codes for segments from the codebook's keywords and patterns.
 
     Each suggestion has a score (0-1) and its evidence: the matched text, its character span
@@ -80,31 +80,25 @@ def suggest(project, transcript, code, min_score, fmt, save, stats):
     if stats:
         if save:
             raise click.UsageError("--stats shows review statistics; run --save separately")
-        rows = rule_stats(project)
-        if fmt == "json":
-            emit(to_json(rows))
-        elif fmt == "csv":
-            emit(to_csv(rows, STATS_KEYS))
-        elif not rows:
+        rows = study.rule_stats()
+        if fmt == "table" and not rows:
             click.echo("no review decisions yet; review suggestions with `qualcode review --coder NAME`", err=True)
-        else:
-            emit(to_table(rows, STATS_KEYS))
+            return
+        emit_rows(fmt, rows, STATS_KEYS)
         return
-    found = _run_suggest(project, transcript=transcript, code=code, min_score=min_score)
-    rows = [s.to_json() for s in found]
-    if fmt == "json":
-        emit(to_json(rows))
-    elif fmt == "csv":
-        emit(to_csv(rows, SUGGESTION_KEYS))
-    else:
-        table = [{"score": s.score, "code": project.codebook.path_of(s.code), "segment": s.segment,
+    found = _run_suggest(study, transcript=transcript, code=code, min_score=min_score)
+
+    def table(rows):
+        shown = [{"score": s.score, "code": study.codebook.path_of(s.code), "segment": s.segment,
                   "evidence": _evidence_cell(s)} for s in found]
-        emit(to_table(table, ("score", "code", "segment", "evidence")))
+        return to_table(shown, ("score", "code", "segment", "evidence"))
+
+    emit_rows(fmt, [s.to_json() for s in found], SUGGESTION_KEYS, table)
     click.echo(f"{len(found)} suggestion(s)", err=True)
     if save:
-        codes = set(project.codebook.descendants(code)) if code else None
-        save_pending(project, found, transcript, codes)
-        click.echo(f"saved {len(found)} pending suggestion(s) to {project.display(pending_path(project))}; "
+        study.save_suggestions(found, transcript, code)
+        where = study.display(study.suggestion_store.pending_path)
+        click.echo(f"saved {len(found)} pending suggestion(s) to {where}; "
                    "review them with `qualcode review --coder NAME`", err=True)
 
 
@@ -130,8 +124,8 @@ def _read_key(prompt: str) -> str:
 @code_option
 @click.option("--coder", metavar="NAME", help="Coder name. Default: $QUALCODE_CODER, else `git config user.name`.")
 @min_score_option
-@pass_project
-def review(project, transcript, code, coder, min_score):
+@pass_study
+def review(study, transcript, code, coder, min_score):
     """Review pending suggestions one by one: accept, reject, skip, add a code, memo, undo.
 
     Shows each segment with its evidence highlighted, its case and speaker, and the code's
@@ -145,11 +139,11 @@ def review(project, transcript, code, coder, min_score):
     Example:
       qualcode review --transcript bayview/coach-01 --coder ana
     """
-    coder = resolve_coder(coder, cwd=project.root)
-    session, computed = open_review(project, coder, transcript=transcript, code=code, min_score=min_score)
+    coder = resolve_coder(coder, cwd=study.root)
+    session, computed = study.open_review(coder, transcript=transcript, code=code, min_score=min_score)
     if computed:
         click.echo(f"no saved suggestions for this scope: computed {len(session.pool)} and saved them to "
-                   f"{project.display(pending_path(project))}", err=True)
+                   f"{study.display(study.suggestion_store.pending_path)}", err=True)
     if session.current is None:
         click.echo(f"nothing to review for {coder}: every suggestion in scope is decided or coded", err=True)
         return
@@ -158,7 +152,7 @@ def review(project, transcript, code, coder, min_score):
     while session.current is not None:
         current = session.current
         if shown is not current:
-            click.echo(render(project, current, session.position + 1, len(session.queue), styled))
+            click.echo(render(study.corpus, study.codebook, current, session.position + 1, len(session.queue), styled))
             shown = current
         key = _read_key(KEYS + " >")
         if key == "a":
@@ -171,7 +165,7 @@ def review(project, transcript, code, coder, min_score):
             session.skip()
             click.echo("skipped\n")
         elif key == "c":
-            _add_code(project, session)
+            _add_code(study, session)
         elif key == "m":
             session.memo = click.prompt("memo", default=session.memo, show_default=False).strip()
             click.echo("memo kept: stored with the coding if you accept, else as a note on the segment")
@@ -190,14 +184,14 @@ def review(project, transcript, code, coder, min_score):
                f"{counts['add']} code(s) added; {left} left" + (" (run again to continue)" if left else ""), err=True)
 
 
-def _add_code(project, session) -> None:
+def _add_code(study, session) -> None:
     try:
         code_id = click.prompt("add code (id)").strip()
     except click.Abort:
         return
     try:
-        project.codebook.get(code_id)
-    except CodebookError as exc:
+        study.codebook.get(code_id)
+    except UnknownCodeError as exc:
         click.echo(str(exc).split(": ", 1)[-1])
         return
     if session.add_code(code_id):
@@ -213,8 +207,8 @@ def _add_code(project, session) -> None:
               help="top: roll child codes up into their top-level code; all: exact codes.")
 @min_score_option
 @format_option("table", "json")
-@pass_project
-def evaluate(project, gold, coder, level, min_score, fmt):
+@pass_study
+def evaluate(study, gold, coder, level, min_score, fmt):
     """Score the suggestions (or another coder) against a gold coder.
 
     Per code precision, recall, F1 and support, with micro and macro averages, over the
@@ -225,7 +219,7 @@ def evaluate(project, gold, coder, level, min_score, fmt):
       qualcode evaluate --gold gold
       qualcode evaluate --gold gold --coder ana --level all --format json
     """
-    result = evaluate_suggestions(project, gold=gold, coder=coder, level=level, min_score=min_score)
+    result = study.evaluate(gold=gold, coder=coder, level=level, min_score=min_score)
     if fmt == "json":
         emit(to_json(result.to_json()))
         for note in result.notes:

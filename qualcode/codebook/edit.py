@@ -1,32 +1,26 @@
-"""Renaming and merging codes in the codebook *and* every coder's codings together.
+"""Renaming and merging codes in the codebook's YAML text, keeping comments and layout.
 
 The codebook is edited round-trip with ruamel.yaml so comments, key order and layout survive
-(the team reviews the diff). Everything is read and validated before anything is written; then
-coder files are rewritten (each atomically, under the store lock) and the codebook last. If the
-process dies in between, running the same command again finishes the job.
+(the team reviews the diff). These functions only compute the new text, validated;
+:mod:`qualcode.app.recode` applies a rename or merge to the codings, suggestions and the codebook
+file together.
 """
 
 from __future__ import annotations
 
 import difflib
 import io
-import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from qualcode.codebook.model import parse_codebook
-from qualcode.coding.store import Coding, store_for
-from qualcode.errors import CodebookError, QualcodeError
-from qualcode.common.storage import atomic_write
+from qualcode.codebook.model import ID_PATTERN, Codebook
+from qualcode.codebook.parse import parse_codebook
+from qualcode.errors import CodebookEditError, CodebookError
 
-if TYPE_CHECKING:
-    from qualcode.study.project import Project
-
-_ID = re.compile(r"^[a-z0-9_]+$")
 _INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (2, 4, 0), (4, 6, 4), (4, 4, 0))
 
 
@@ -62,14 +56,6 @@ def _find(codes: CommentedSeq, code_id: str) -> tuple[CommentedSeq, CommentedMap
     return None
 
 
-def _load(project: "Project"):
-    path = project.codebook_path
-    book = project.codebook  # validates first: never edit a broken codebook
-    text = path.read_text(encoding="utf-8")
-    yaml, data = _yaml_for(text)
-    return book, path, yaml, data, text
-
-
 def _keep_unchanged_lines(original: str, new: str) -> str:
     """Restore original lines that ruamel re-wrote without changing their meaning.
 
@@ -98,77 +84,54 @@ def _same_meaning(old: str, new: str) -> bool:
         return False
 
 
-def _write(project: "Project", path, yaml, data, original: str) -> None:
+def _checked(display: str, data: Any, yaml: YAML, original: str) -> str:
+    """The edited YAML text, re-validated (an edit never produces an invalid codebook)."""
     new_text = _keep_unchanged_lines(original, _dump(yaml, data))
-    _, problems = parse_codebook(new_text, project.display(path))
+    _, problems = parse_codebook(new_text, display)
     if problems:  # pragma: no cover - would be a bug in this module
         raise CodebookError(problems)
-    atomic_write(path, new_text)
+    return new_text
 
 
-def _recode(project: "Project", mapping: dict[str, str], action: str) -> int:
-    """Replace code ids in every coder's file; a segment coded with both keeps one coding."""
-    store = store_for(project)
-    changed = 0
-    files = store.read_all()  # refuse to start when any file is unreadable
-    for coder_file in files:
-        if not any(c.code in mapping for c in coder_file.codings.values()):
-            continue
-        with store.transaction(coder_file.coder) as current:
-            for key, coding in sorted(current.codings.items()):
-                new_code = mapping.get(coding.code)
-                if new_code is None:
-                    continue
-                del current.codings[key]
-                new_key = (coding.segment, new_code)
-                existing = current.codings.get(new_key)
-                if existing is None or coding.timestamp < existing.timestamp:
-                    current.codings[new_key] = Coding(coding.transcript, coding.segment, new_code, coding.coder,
-                                                      coding.source, coding.timestamp, coding.memo, coding.anchor)
-                current.record(action, transcript=coding.transcript, segment=coding.segment,
-                               old_code=coding.code, code=new_code)
-                changed += 1
-    from qualcode.suggest.store import recode_suggestions  # pending suggestions and decisions follow
-
-    recode_suggestions(project, mapping)
-    return changed
-
-
-def rename_code(project: "Project", old: str, new: str) -> int:
-    """Rename code ``old`` to ``new``; return the number of codings updated."""
-    book, path, yaml, data, original = _load(project)
+def renamed_text(book: Codebook, text: str, old: str, new: str) -> str:
+    """``text`` (the YAML of ``book``) with code ``old`` renamed to ``new``; comments kept."""
     book.get(old)
-    if not _ID.match(new):
-        raise QualcodeError(f"new code id '{new}' may only use a-z, 0-9 and _")
+    if not ID_PATTERN.match(new):
+        raise CodebookEditError(f"new code id '{new}' may only use a-z, 0-9 and _")
     if new in book:
-        raise QualcodeError(f"code '{new}' already exists; use `qualcode codebook merge {old} INTO {new}` to merge them")
-    _, item = _find(data["codes"], old)
-    item["id"] = new
-    changed = _recode(project, {old: new}, "rename")
-    _write(project, path, yaml, data, original)
-    return changed
+        raise CodebookEditError(
+            f"code '{new}' already exists; use `qualcode codebook merge {old} INTO {new}` to merge them"
+        )
+    yaml, data = _yaml_for(text)
+    found = _find(data["codes"], old)
+    assert found is not None  # book.get(old) succeeded
+    found[1]["id"] = new
+    return _checked(book.display, data, yaml, text)
 
 
-def merge_codes(project: "Project", sources: Sequence[str], into: str) -> int:
-    """Merge ``sources`` into ``into``: rules, examples and children move, codings are recoded."""
-    book, path, yaml, data, original = _load(project)
+def merged_text(book: Codebook, text: str, sources: Sequence[str], into: str) -> str:
+    """``text`` with ``sources`` merged into ``into``: their rules, examples and children move."""
     book.get(into)
     for source in sources:
         book.get(source)
         if source == into:
-            raise QualcodeError(f"cannot merge '{into}' into itself")
+            raise CodebookEditError(f"cannot merge '{into}' into itself")
         if into in book.descendants(source):
-            raise QualcodeError(f"'{into}' is inside '{source}'; merge the children first or choose another target")
-    _, target = _find(data["codes"], into)
+            raise CodebookEditError(f"'{into}' is inside '{source}'; merge the children first or choose another target")
+    yaml, data = _yaml_for(text)
+    _, target = _find(data["codes"], into) or (None, None)
+    assert target is not None
     for source in sources:
-        siblings, item = _find(data["codes"], source)
+        found = _find(data["codes"], source)
+        assert found is not None
+        siblings, item = found
         for key in ("keywords", "exclude_keywords", "examples", "patterns", "children"):
             extra = item.get(key)
             if not extra:
                 continue
             if key not in target or target[key] is None:
                 target[key] = CommentedSeq()
-                if key != "children" and key != "examples":
+                if key not in ("children", "examples"):
                     target[key].fa.set_flow_style()
             existing = [str(v).casefold() for v in target[key]] if key in ("keywords", "exclude_keywords") else []
             for value in extra:
@@ -176,6 +139,4 @@ def merge_codes(project: "Project", sources: Sequence[str], into: str) -> int:
                     continue
                 target[key].append(value)
         siblings.remove(item)
-    changed = _recode(project, {source: into for source in sources}, "merge")
-    _write(project, path, yaml, data, original)
-    return changed
+    return _checked(book.display, data, yaml, text)

@@ -1,39 +1,42 @@
-"""The codebook: YAML <-> :class:`Codebook` / :class:`Code`.
+"""The codebook as data: :class:`Codebook` and :class:`Code`, and the rules that belong to codes.
 
-:func:`validate_codebook` collects *every* problem (YAML syntax, tabs, unknown keys with a
-did-you-mean, bad or duplicate ids, empty keywords, malformed spaCy patterns, bad colours…),
-each with the file line it comes from, so a team fixes a codebook in one pass.
+One home for each rule about codes:
+
+* **levels** (:data:`LEVELS`): ``top`` rolls every code up into its top-level code; ``all``
+  keeps every code as coded. Matrices, agreement and evaluation take the same two names.
+* **colours**: a code's ``color`` is ``#rgb`` or ``#rrggbb`` in the YAML and always
+  ``#rrggbb`` (lower case) here; :meth:`Codebook.color_of` gives the colour a code is drawn in:
+  its own, else the nearest ancestor's, else its top-level code's place in :data:`PALETTE`. The
+  report and ``qualcode show`` both draw with it.
+* **ids**: lower case letters, digits and ``_`` (:data:`ID_PATTERN`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qualcode.common.didyoumean import hint
-from qualcode.errors import CodebookError, Problem
-from qualcode.common.yamlfile import LineDict, LineList, load_yaml, scalar_to_str, tab_problems
+from qualcode.errors import InputError, UnknownCodeError
 
-TOP_KEYS = ("name", "version", "description", "codes")
-CODE_KEYS = (
-    "id",
-    "label",
-    "definition",
-    "include",
-    "exclude",
-    "examples",
-    "keywords",
-    "exclude_keywords",
-    "patterns",
-    "exclusive",
-    "color",
-    "children",
-)
-_ID = re.compile(r"^[a-z0-9_]+$")
-_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+LEVELS = ("top", "all")
+ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
+COLOR_PATTERN = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+#: Colours of top-level codes without a ``color`` of their own, in codebook order (Tableau 10).
+PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7", "#9c755f")
+
+
+def normalise_color(value: str) -> str | None:
+    """``#ABC`` -> ``#aabbcc``, ``#1F77B4`` -> ``#1f77b4``; None when it is not a colour."""
+    if not isinstance(value, str) or not COLOR_PATTERN.match(value):
+        return None
+    digits = value[1:].lower()
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    return f"#{digits}"
 
 
 @dataclass
@@ -48,10 +51,10 @@ class Code:
     examples: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     exclude_keywords: list[str] = field(default_factory=list)
-    patterns: list[list[dict]] = field(default_factory=list)
+    patterns: list[list[dict[str, Any]]] = field(default_factory=list)
     exclusive: bool = False
-    color: str | None = None
-    children: list["Code"] = field(default_factory=list)
+    color: str | None = None  # always #rrggbb, or None
+    children: list[Code] = field(default_factory=list)
     parent: str | None = None
     line: int = 0
     #: file line of each keyword / pattern, for rule-level messages
@@ -75,7 +78,7 @@ class Codebook:
     display: str = ""
     sha256: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.by_id: dict[str, Code] = {code.id: code for code in self.walk()}
 
     def walk(self) -> Iterator[Code]:
@@ -86,17 +89,17 @@ class Codebook:
             yield code
             stack.extend(reversed(code.children))
 
-    def __contains__(self, code_id: str) -> bool:
+    def __contains__(self, code_id: object) -> bool:
         return code_id in self.by_id
 
     def get(self, code_id: str) -> Code:
-        """The code with this id, or a CodebookError with a did-you-mean."""
+        """The code with this id, or an :class:`UnknownCodeError` with a did-you-mean."""
         try:
             return self.by_id[code_id]
         except KeyError:
-            raise CodebookError(
-                [Problem(self.display or "codebook", 0, f"no code '{code_id}'{hint(code_id, self.by_id)}; "
-                         "`qualcode codebook show` lists the codes")]
+            where = f"{self.display}: " if self.display else ""
+            raise UnknownCodeError(
+                f"{where}no code '{code_id}'{hint(code_id, self.by_id)}; `qualcode codebook show` lists the codes"
             ) from None
 
     def path_of(self, code_id: str) -> str:
@@ -125,254 +128,56 @@ class Codebook:
     def depth(self, code_id: str) -> int:
         return self.path_of(code_id).count("/")
 
-    def color_of(self, code_id: str) -> str | None:
-        code = self.by_id[code_id]
-        while code.color is None and code.parent:
-            code = self.by_id[code.parent]
-        return code.color
+    # -- levels ------------------------------------------------------------------------------
+    def codes_at(self, level: str) -> list[str]:
+        """The codes a table at ``level`` has rows for, in codebook order."""
+        _check_level(level)
+        return [c.id for c in self.codes] if level == "top" else [c.id for c in self.walk()]
+
+    def label_at(self, code_id: str, level: str) -> str:
+        """The code a coding with ``code_id`` counts as at ``level`` (its top-level code, or itself)."""
+        _check_level(level)
+        return self.top_level(code_id) if level == "top" else code_id
+
+    # -- colours -----------------------------------------------------------------------------
+    def color_of(self, code_id: str) -> str:
+        """The colour ``code_id`` is drawn in (see the module docstring)."""
+        code: Code | None = self.by_id[code_id]
+        while code is not None:
+            if code.color:
+                return code.color
+            code = self.by_id.get(code.parent) if code.parent else None
+        top = self.top_level(code_id)
+        position = next(n for n, c in enumerate(self.codes) if c.id == top)
+        return PALETTE[position % len(PALETTE)]
+
+    # -- the JSON shape of ``qualcode codebook show --format json`` --------------------------
+    def to_json(self) -> dict[str, Any]:
+        def code(c: Code) -> dict[str, Any]:
+            return {
+                "id": c.id,
+                "path": self.path_of(c.id),
+                "label": c.label,
+                "definition": c.definition,
+                "include": c.include,
+                "exclude": c.exclude,
+                "examples": c.examples,
+                "keywords": c.keywords,
+                "exclude_keywords": c.exclude_keywords,
+                "patterns": c.patterns,
+                "exclusive": c.exclusive,
+                "color": c.color,
+                "children": [code(ch) for ch in c.children],
+            }
+
+        return {
+            "name": self.name,
+            "version": self.version,
+            "description": self.description,
+            "codes": [code(c) for c in self.codes],
+        }
 
 
-def load_codebook(path: Path, display: str | None = None, check_patterns: bool = True) -> Codebook:
-    """Load and validate; raise CodebookError listing every problem.
-
-    ``check_patterns=False`` skips the spaCy schema check of token patterns (importing spaCy
-    costs seconds), for commands that never match: hand coding, retrieval, reports.
-    """
-    codebook, problems = validate_codebook(path, display, check_patterns)
-    if problems:
-        raise CodebookError(problems)
-    assert codebook is not None
-    return codebook
-
-
-def validate_codebook(path: Path, display: str | None = None, check_patterns: bool = True) -> tuple[Codebook | None, list[Problem]]:
-    """Return ``(codebook or None, problems)``; the codebook is None when any problem exists."""
-    display = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem(display, 0, "codebook file not found; create it or set 'codebook' in qualcode.yaml")]
-    except OSError as exc:
-        return None, [Problem(display, 0, f"cannot read the codebook: {exc.strerror}")]
-    try:
-        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return None, [Problem(display, line, "not valid UTF-8; save the codebook as UTF-8")]
-    codebook, problems = parse_codebook(text, display, check_patterns)
-    if codebook is not None:
-        codebook.path = path
-        codebook.sha256 = hashlib.sha256(raw).hexdigest()
-    return codebook, problems
-
-
-def parse_codebook(text: str, display: str = "codebook", check_patterns: bool = True) -> tuple[Codebook | None, list[Problem]]:
-    """Parse and validate codebook YAML text (spaCy pattern schemas too, unless told not to)."""
-    tabs = tab_problems(text, display)
-    data, yaml_problems = load_yaml(text, display)
-    tab_lines = {p.line for p in tabs}
-    problems = tabs + [p for p in yaml_problems if p.line not in tab_lines]
-    if data is None:
-        if not problems:
-            problems.append(Problem(display, 1, "the codebook is empty; it needs at least 'name' and 'codes'"))
-        return None, sorted(problems)
-    if not isinstance(data, LineDict):
-        return None, sorted(problems + [Problem(display, 1, "the codebook must be a mapping with 'name' and 'codes'")])
-
-    checker = _Checker(display, check_patterns)
-    checker.problems += problems
-    for key in data:
-        if key not in TOP_KEYS:
-            checker.add(data.line_of(key), f"unknown top-level key '{key}'{hint(str(key), TOP_KEYS)}")
-    name = checker.text(data, "name", data.line) or ""
-    if "name" not in data:
-        checker.add(1, "the codebook has no 'name'; add e.g. 'name: District practices'")
-    version = checker.text(data, "version", data.line) or ""
-    description = checker.text(data, "description", data.line) or ""
-    codes_value = data.get("codes")
-    codes: list[Code] = []
-    if codes_value is None:
-        checker.add(data.line, "the codebook has no 'codes'; add a list of codes, each with an 'id'")
-    elif not isinstance(codes_value, LineList):
-        checker.add(data.line_of("codes"), "'codes' must be a list of codes (each item starts with '- id: ...')")
-    else:
-        codes = checker.codes(codes_value, parent=None)
-        if not codes_value:
-            checker.add(data.line_of("codes"), "'codes' is empty; add at least one code")
-    problems = sorted(set(checker.problems))
-    if problems:
-        return None, problems
-    return Codebook(name=name, version=version, description=description, codes=codes, display=display), []
-
-
-class _Checker:
-    """Walks the YAML tree, building codes and collecting problems."""
-
-    def __init__(self, display: str, check_patterns: bool = True):
-        self.display = display
-        self.check_patterns = check_patterns
-        self.problems: list[Problem] = []
-        self.seen_ids: dict[str, int] = {}
-
-    def add(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.display, line, message))
-
-    def text(self, mapping: LineDict, key: str, fallback_line: int) -> str | None:
-        if key not in mapping or mapping[key] is None:
-            return None
-        value = mapping[key]
-        if isinstance(value, (dict, list)):
-            self.add(mapping.line_of(key), f"'{key}' must be text, not a list or mapping")
-            return None
-        return scalar_to_str(value).strip()
-
-    def codes(self, items: LineList, parent: str | None) -> list[Code]:
-        codes = []
-        for index, item in enumerate(items):
-            line = items.line_of(index)
-            if not isinstance(item, LineDict):
-                self.add(line, "each code must be a mapping starting with 'id: ...'")
-                continue
-            code = self.code(item, parent)
-            if code is not None:
-                codes.append(code)
-        return codes
-
-    def code(self, item: LineDict, parent: str | None) -> Code | None:
-        line = item.line
-        for key in item:
-            if key not in CODE_KEYS:
-                self.add(item.line_of(key), f"unknown key '{key}'{hint(str(key), CODE_KEYS)}")
-        raw_id = item.get("id")
-        if raw_id is None:
-            self.add(line, "code without an 'id'; add e.g. 'id: data_use' (lower case, digits and _)")
-            code_id = None
-        else:
-            code_id = scalar_to_str(raw_id)
-            id_line = item.line_of("id")
-            if not _ID.match(code_id):
-                suggestion = re.sub(r"[^a-z0-9_]+", "_", code_id.lower()).strip("_")
-                self.add(id_line, f"code id '{code_id}' may only use a-z, 0-9 and _; e.g. '{suggestion}'")
-            elif code_id in self.seen_ids:
-                self.add(id_line, f"duplicate code id '{code_id}' (first on line {self.seen_ids[code_id]}); ids must be unique across the codebook")
-            else:
-                self.seen_ids[code_id] = id_line
-        name = code_id or "?"
-        code = Code(id=code_id or "", parent=parent, line=line)
-        code.label = self.text(item, "label", line) or ""
-        code.definition = self.text(item, "definition", line) or ""
-        code.include = self.text(item, "include", line) or ""
-        code.exclude = self.text(item, "exclude", line) or ""
-        code.examples = self.strings(item, "examples", name, allow_empty=False)[0]
-        code.keywords, code.keyword_lines = self.strings(item, "keywords", name, allow_empty=False)
-        code.exclude_keywords = self.strings(item, "exclude_keywords", name, allow_empty=False)[0]
-        code.patterns, code.pattern_lines = self.patterns(item, name)
-        exclusive = item.get("exclusive", False)
-        if not isinstance(exclusive, bool):
-            self.add(item.line_of("exclusive"), f"code '{name}': 'exclusive' must be true or false")
-        code.exclusive = exclusive is True
-        color = item.get("color")
-        if color is not None:
-            if not isinstance(color, str) or not _COLOR.match(color):
-                self.add(item.line_of("color"), f"code '{name}': color '{color}' must look like \"#1f77b4\" (quote it in YAML)")
-            else:
-                code.color = color
-        children = item.get("children")
-        if children is not None:
-            if not isinstance(children, LineList):
-                self.add(item.line_of("children"), f"code '{name}': 'children' must be a list of codes")
-            else:
-                code.children = self.codes(children, parent=code_id)
-        if code.exclusive and not code.children:
-            self.add(item.line_of("exclusive"), f"code '{name}' is exclusive but has no children; remove 'exclusive' or add children")
-        return code if code_id else None
-
-    def strings(self, item: LineDict, key: str, name: str, allow_empty: bool) -> tuple[list[str], list[int]]:
-        value = item.get(key)
-        if value is None:
-            if key in item:
-                self.add(item.line_of(key), f"code '{name}': '{key}' is empty; remove the key or add entries")
-            return [], []
-        if not isinstance(value, LineList):
-            self.add(item.line_of(key), f"code '{name}': '{key}' must be a list (one '- entry' per line)")
-            return [], []
-        out, lines = [], []
-        seen = set()
-        for index, entry in enumerate(value):
-            line = value.line_of(index)
-            if entry is None or (isinstance(entry, str) and not entry.strip()):
-                singular = key[:-1] if key.endswith("s") else key
-                self.add(line, f"code '{name}' has an empty {singular.replace('_', ' ')}; remove the blank entry")
-                continue
-            if isinstance(entry, (dict, list)):
-                self.add(line, f"code '{name}': each entry of '{key}' must be text")
-                continue
-            entry = scalar_to_str(entry).strip()
-            if key != "examples" and entry.casefold() in seen:
-                self.add(line, f"code '{name}': '{entry}' is listed twice in '{key}'; remove one")
-                continue
-            seen.add(entry.casefold())
-            out.append(entry)
-            lines.append(line)
-        return out, lines
-
-    def patterns(self, item: LineDict, name: str) -> tuple[list[list[dict]], list[int]]:
-        value = item.get("patterns")
-        if value is None:
-            return [], []
-        if not isinstance(value, LineList):
-            self.add(item.line_of("patterns"), f"code '{name}': 'patterns' must be a list of token patterns")
-            return [], []
-        out, lines = [], []
-        for index, pattern in enumerate(value):
-            line = value.line_of(index)
-            if not isinstance(pattern, LineList) or not pattern or not all(isinstance(t, dict) for t in pattern):
-                self.add(line, f"code '{name}': a pattern must be a non-empty list of token dicts, "
-                               "e.g. [{LEMMA: look}, {LOWER: at}, {LEMMA: datum}]")
-                continue
-            plain = _plain(pattern)
-            errors = _pattern_errors(plain) if self.check_patterns else []
-            if errors:
-                self.add(line, f"code '{name}': invalid spaCy pattern: {'; '.join(errors)}")
-                continue
-            out.append(plain)
-            lines.append(line)
-        return out, lines
-
-
-def _pattern_errors(pattern: list[dict]) -> list[str]:
-    from spacy.schemas import validate_token_pattern  # heavy import: only when checking
-
-    return validate_token_pattern(pattern)
-
-
-def pattern_problems(codebook: Codebook) -> list[Problem]:
-    """spaCy schema problems of every pattern of a codebook loaded without that check."""
-    problems = []
-    for code in codebook.walk():
-        for pattern, line in zip(code.patterns, code.pattern_lines):
-            errors = _pattern_errors(pattern)
-            if errors:
-                problems.append(Problem(codebook.display, line, f"code '{code.id}': invalid spaCy pattern: {'; '.join(errors)}"))
-    return problems
-
-
-def _plain(value):
-    """LineDict/LineList -> plain dict/list (spaCy's validator wants plain types)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def codebook_summary(codebook: Codebook) -> str:
-    """One line: name, version, number of top-level codes and of codes, rules."""
-    total = sum(1 for _ in codebook.walk())
-    keywords = sum(len(c.keywords) for c in codebook.walk())
-    patterns = sum(len(c.patterns) for c in codebook.walk())
-    version = f" v{codebook.version}" if codebook.version else ""
-    return (
-        f"{codebook.display}: valid — '{codebook.name}'{version}: {len(codebook.codes)} top-level codes, "
-        f"{total} codes in all, {keywords} keywords, {patterns} patterns"
-    )
+def _check_level(level: str) -> None:
+    if level not in LEVELS:
+        raise InputError(f"unknown level '{level}'{hint(str(level), LEVELS)}; use one of {', '.join(LEVELS)}")

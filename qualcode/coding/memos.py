@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 
-from qualcode.errors import QualcodeError
+from qualcode.codebook.model import Codebook
+from qualcode.common.storage import write_error
 from qualcode.common.yamlfile import load_yaml, scalar_to_str
-
-if TYPE_CHECKING:
-    from qualcode.study.project import Project
+from qualcode.errors import InputError
 
 
 @dataclass
@@ -32,15 +30,18 @@ def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")[:60] or "memo"
 
 
-def new_memo(project: "Project", title: str, author: str, codes: Sequence[str] = (), today: _dt.date | None = None) -> Path:
-    """Create ``memos/<date>-<slug>.md`` (never overwriting) and return its path."""
+def new_memo(folder: Path, codebook: Codebook, title: str, author: str, codes: Sequence[str] = (),
+             today: _dt.date | None = None) -> Path:
+    """Create ``<folder>/<date>-<slug>.md`` (never overwriting) and return its path."""
     if not title.strip():
-        raise QualcodeError("a memo needs a title, e.g. qualcode memo new 'Coaching and trust'")
+        raise InputError("a memo needs a title, e.g. qualcode memo new 'Coaching and trust'")
     for code in codes:
-        project.codebook.get(code)
+        codebook.get(code)
     today = today or _dt.date.today()
-    folder = project.path("memos")
-    folder.mkdir(exist_ok=True)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise write_error(folder, exc, folder.name) from None
     stem = f"{today.isoformat()}-{_slug(title)}"
     front = yaml.safe_dump(
         {"title": title.strip(), "author": author, "date": today.isoformat(), "codes": list(codes)},
@@ -55,12 +56,13 @@ def new_memo(project: "Project", title: str, author: str, codes: Sequence[str] =
             return path
         except FileExistsError:
             continue
-    raise QualcodeError(f"too many memos named {stem}; choose another title")
+        except OSError as exc:
+            raise write_error(path, exc, f"{folder.name}/{path.name}") from None
+    raise InputError(f"too many memos named {stem}; choose another title")
 
 
-def list_memos(project: "Project") -> list[Memo]:
-    """Every memo under ``memos/``, newest first; unreadable front matter is a warning."""
-    folder = project.path("memos")
+def list_memos(folder: Path, display: Callable[[Path], str], warn: Callable[[str], None]) -> list[Memo]:
+    """Every memo under ``folder``, newest first; unreadable front matter is a warning."""
     memos = []
     for path in sorted(folder.glob("**/*.md")) if folder.is_dir() else []:
         text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
@@ -69,9 +71,9 @@ def list_memos(project: "Project") -> list[Memo]:
         if text.startswith("---\n"):
             end = text.find("\n---", 4)
             if end != -1:
-                data, problems = load_yaml(text[4:end], project.display(path), line_offset=1)
+                data, problems = load_yaml(text[4:end], display(path), line_offset=1)
                 for problem in problems:
-                    project.warning(str(problem))
+                    warn(str(problem))
                 meta = data if isinstance(data, dict) else {}
                 body = text[end + 4 :]
         codes = meta.get("codes") or []

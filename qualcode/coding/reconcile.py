@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from qualcode.codebook.model import Codebook
 from qualcode.coding.anchoring import anchor_for
-from qualcode.coding.store import Coding, DoneMark, coder_slug, load_codings, now, store_for
+from qualcode.coding.records import Coding, DoneMark, coder_slug, now
+from qualcode.coding.resolve import load_codings
+from qualcode.coding.store import CodingStore
 from qualcode.common.didyoumean import hint
-from qualcode.errors import QualcodeError
+from qualcode.errors import InputError, ReconcileError, UnknownCodeError
+from qualcode.study.corpus import Corpus
 from qualcode.study.segment import Segment
-
-if TYPE_CHECKING:
-    from qualcode.study.project import Project
 
 CHOICES = "1, 2, b (both), n (neither), a comma list of codes, or q (quit)"
 
@@ -70,38 +70,37 @@ class Outcome:
     path: str
 
 
-def _decided_segments(project: "Project", coders: tuple[str, str], into: str) -> tuple[bool, set[str]]:
+def _decided_segments(store: CodingStore, coders: tuple[str, str], into: str) -> tuple[bool, set[str]]:
     """(resuming?, segments decided earlier) from the ``into`` coder's audit log."""
-    store = store_for(project)
     if not store.path_for(into).exists():
         return False, set()
     entries = store.read_log(into)
     mine = [e for e in entries if e.get("coders") == list(coders)]
     starts = [i for i, e in enumerate(mine) if e.get("action") == "reconcile_start"]
     if not starts:
-        raise QualcodeError(
-            f"coder '{into}' already has codings ({project.display(store.path_for(into))}) that are not a "
+        raise ReconcileError(
+            f"coder '{into}' already has codings ({store.display(store.path_for(into))}) that are not a "
             f"reconciliation of {coders[0]} and {coders[1]}; choose another --into name"
         )
     return True, {e["segment"] for e in mine[starts[-1]:] if e.get("action") == "reconcile"}
 
 
-def plan_reconciliation(project: "Project", coders: Sequence[str], into: str) -> Plan:
+def plan_reconciliation(store: CodingStore, corpus: Corpus, codebook: Codebook, coders: Sequence[str],
+                        into: str) -> Plan:
     """Compare two coders on the transcripts both covered; see :class:`Plan`."""
     if len(coders) != 2:
         raise ValueError("reconciliation merges exactly two coders")
-    codings = load_codings(project, coders)
+    codings = load_codings(store, corpus, codebook, coders)
     first, second = pair = (codings.coders[0], codings.coders[1])
     if coder_slug(into) in {coder_slug(first), coder_slug(second)}:
-        raise QualcodeError(
+        raise ReconcileError(
             f"--into '{into}' is one of the compared coders; name a new coder, e.g. --into {first}-{second}"
         )
-    resume, decided = _decided_segments(project, pair, into)
+    resume, decided = _decided_segments(store, pair, into)
     both = codings.covered(first) & codings.covered(second)
     given: dict[tuple[str, str], set[str]] = {}
     for coding in codings.codings:
         given.setdefault((coding.coder, coding.segment), set()).add(coding.code)
-    corpus = project.corpus
     agreed, disputes = [], []
     for segment in corpus.segments:
         if segment.transcript not in both:
@@ -114,7 +113,7 @@ def plan_reconciliation(project: "Project", coders: Sequence[str], into: str) ->
     return Plan(pair, into, agreed, disputes, sorted(both), single, decided, resume)
 
 
-def parse_choice(answer: str, dispute: Dispute, codebook) -> frozenset[str] | None:
+def parse_choice(answer: str, dispute: Dispute, codebook: Codebook | None) -> frozenset[str] | None:
     """The codes to keep on the segment for an answer; None means quit.
 
     ``1``/``2``: the first/second coder's codes; ``b``: both coders' codes; ``n``: only the
@@ -127,10 +126,11 @@ def parse_choice(answer: str, dispute: Dispute, codebook) -> frozenset[str] | No
         return simple[text.casefold()]
     codes = [c.strip() for c in text.split(",") if c.strip()]
     if not codes:
-        raise QualcodeError(f"no answer; type {CHOICES}")
-    unknown = [c for c in codes if c not in codebook]
+        raise InputError(f"no answer; type {CHOICES}")
+    unknown = [c for c in codes if codebook is None or c not in codebook]
     if unknown:
-        raise QualcodeError(f"no code '{unknown[0]}'{hint(unknown[0], codebook.by_id)}; type {CHOICES}")
+        known = codebook.by_id if codebook is not None else {}
+        raise UnknownCodeError(f"no code '{unknown[0]}'{hint(unknown[0], known)}; type {CHOICES}")
     return dispute.agreed | frozenset(codes)
 
 
@@ -144,11 +144,10 @@ def _memo(coders: tuple[str, str], gave: Sequence[str]) -> str:
     return f"reconciled from {coders[0]} and {coders[1]}: {how}"
 
 
-def apply_reconciliation(project: "Project", plan: Plan, decisions: Mapping[str, tuple[frozenset[str], str]]) -> Outcome:
+def apply_reconciliation(store: CodingStore, corpus: Corpus, plan: Plan,
+                         decisions: Mapping[str, tuple[frozenset[str], str]]) -> Outcome:
     """Write the merged coder: agreed codings, ``decisions`` (segment id -> (codes, answer)), done marks."""
-    corpus = project.corpus
     coders = plan.coders
-    store = store_for(project)
     copied = 0
     open_transcripts = {d.segment.transcript for d in plan.disputes if d.segment.id not in decisions}
     with store.transaction(plan.into) as current:
@@ -183,7 +182,7 @@ def apply_reconciliation(project: "Project", plan: Plan, decisions: Mapping[str,
             current.done[transcript] = DoneMark(transcript, name, now())
             current.record("done", transcript=transcript)
     remaining = len(plan.disputes) - sum(d.segment.id in decisions for d in plan.disputes)
-    return Outcome(copied, len(plan.disputes) - remaining, remaining, done, project.display(store.path_for(plan.into)))
+    return Outcome(copied, len(plan.disputes) - remaining, remaining, done, store.display(store.path_for(plan.into)))
 
 
 def keep_all(plan: Plan, union: bool) -> dict[str, tuple[frozenset[str], str]]:

@@ -2,7 +2,9 @@
 
 ``atomic_write`` writes a temporary file in the same folder, fsyncs it, renames it over the
 target and fsyncs the folder, so a crash leaves either the old or the new file, never a torn
-one. ``locked`` serialises writers across processes with an OS file lock.
+one. ``locked`` serialises writers across processes with an OS file lock. An ``OSError`` on the
+way (a full disk, no permission, a folder where the file should be) becomes a
+:class:`~qualcode.errors.WriteError` naming the file, and the target is left as it was.
 """
 
 from __future__ import annotations
@@ -10,41 +12,62 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+from qualcode.errors import WriteError
 
 try:  # POSIX
     import fcntl
 except ImportError:  # pragma: no cover - Windows
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
     import msvcrt
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Replace ``path`` with ``data`` atomically (temp file + fsync + rename)."""
+def write_error(path: Path | str, exc: OSError, display: str | None = None) -> WriteError:
+    """``cannot write reports: is a directory`` for an OSError while writing ``path``."""
+    reason = (exc.strerror or str(exc) or exc.__class__.__name__).rstrip(".")
+    reason = reason[:1].lower() + reason[1:]
+    return WriteError(f"cannot write {display or path}: {reason}")
+
+
+def atomic_write(path: Path, data: str | bytes, display: str | None = None) -> None:
+    """Replace ``path`` with ``data`` atomically (temp file + fsync + rename).
+
+    ``display`` is how the path is named in an error (default: the path itself).
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise write_error(path, exc, display) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise write_error(path, exc, display) from None
         raise
     _fsync_dir(path.parent)
 
 
-def append_line(path: Path, line: str) -> None:
+def append_line(path: Path, line: str, display: str | None = None) -> None:
     """Append one line and fsync (used for append-only logs, under the lock)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(line.rstrip("\n") + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(line.rstrip("\n") + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise write_error(path, exc, display) from None
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -58,10 +81,14 @@ def _fsync_dir(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def locked(lock_path: Path):
+def locked(lock_path: Path, display: str | None = None) -> Iterator[None]:
     """Hold an exclusive inter-process lock on ``lock_path`` for the ``with`` block."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+b") as handle:
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+b")  # noqa: SIM115 - closed below, after unlocking
+    except OSError as exc:
+        raise write_error(lock_path, exc, display) from None
+    with handle:
         if fcntl is not None:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         else:  # pragma: no cover

@@ -82,3 +82,33 @@ def _table_cell(value) -> str:
 
 def _row(values, widths) -> str:
     return "  ".join(str(v).ljust(w) for v, w in zip(values, widths)).rstrip()
+
+
+def to_markdown(rows: Sequence[dict], columns: Sequence[str]) -> str:
+    """A Markdown (GitHub) table; ``|`` in cells is escaped, line breaks become spaces."""
+
+    def cell(value) -> str:
+        if isinstance(value, float):
+            value = f"{value:.2f}"
+        return " ".join(str(value).split()).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(cell(c) for c in columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    lines += ["| " + " | ".join(cell(row[c]) for c in columns) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def to_xlsx(rows: Sequence[dict], columns: Sequence[str], sheet: str, freeze: str | None = None) -> bytes:
+    """An XLSX workbook of one sheet; text cells are formula-safe (see :func:`safe_cell`)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    ws.append([safe_cell(c) for c in columns])
+    for row in rows:
+        ws.append([row[c] if isinstance(row[c], (int, float)) else safe_cell(row[c]) for c in columns])
+    if freeze:
+        ws.freeze_panes = freeze
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -13,23 +13,19 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from qualcode.codebook.model import Codebook
 from qualcode.coding.anchoring import anchor_for, locate_quote, segments_overlapping
-from qualcode.coding.store import Coding, CodingSet, now, store_for
+from qualcode.coding.records import Coding, now
+from qualcode.coding.resolve import reanchor_file
+from qualcode.coding.store import CodingStore
 from qualcode.common.didyoumean import hint
-from qualcode.errors import QualcodeError
+from qualcode.errors import ImportFileError, ImportRowsError, UnknownCodeError
+from qualcode.study.corpus import Corpus
+from qualcode.study.segment import Segment
 from qualcode.study.transcripts import decode
 
-if TYPE_CHECKING:
-    from qualcode.study.project import Project
-
 REQUIRED = ("transcript", "quote", "code")
-EXPORT_KEYS = ("transcript", "case", "segment", "speaker", "code", "coder", "source", "quote", "memo")
-
-
-class ImportProblem(QualcodeError):
-    """Rows of an import file could not be used; nothing was imported."""
 
 
 @dataclass
@@ -45,23 +41,23 @@ class ImportResult:
 def read_table(path: Path, display: str) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV or XLSX file as ``(row number, {lower-case column: value})``."""
     if not path.is_file():
-        raise QualcodeError(f"{display}: file not found")
+        raise ImportFileError(f"{display}: file not found")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         rows = _read_xlsx(path, display)
     else:
         try:
             text, _warning = decode(path.read_bytes(), display)
         except ValueError as exc:
-            raise QualcodeError(f"{display}: {exc}") from None
+            raise ImportFileError(f"{display}: {exc}") from None
         reader = csv.reader(io.StringIO(text))
         rows = [(reader.line_num, row) for row in reader]
     if not rows:
-        raise QualcodeError(f"{display}: the file is empty; the first row must name the columns {', '.join(REQUIRED)}")
+        raise ImportFileError(f"{display}: the file is empty; the first row must name the columns {', '.join(REQUIRED)}")
     header = [str(h or "").strip().casefold() for h in rows[0][1]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         found = ", ".join(h for h in header if h) or "none"
-        raise QualcodeError(
+        raise ImportFileError(
             f"{display}:1: missing column(s) {', '.join(missing)} (found: {found}); "
             f"the first row must name the columns {', '.join(REQUIRED)} and optionally memo"
         )
@@ -79,7 +75,7 @@ def _read_xlsx(path: Path, display: str) -> list[tuple[int, list]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
-        raise QualcodeError(f"{display}: not a readable XLSX workbook ({exc.__class__.__name__}); save it again from your spreadsheet program") from None
+        raise ImportFileError(f"{display}: not a readable XLSX workbook ({exc.__class__.__name__}); save it again from your spreadsheet program") from None
     try:
         sheet = workbook.worksheets[0]
         return [(number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
@@ -87,20 +83,19 @@ def _read_xlsx(path: Path, display: str) -> list[tuple[int, list]]:
         workbook.close()
 
 
-def _code_id(project: "Project", raw: str) -> str:
+def _code_id(codebook: Codebook, raw: str) -> str:
     """Accept an id or a path such as ``collaborative_pl/coaching``."""
     candidate = raw.strip().rstrip("/").rsplit("/", 1)[-1]
-    project.codebook.get(candidate)
+    codebook.get(candidate)
     return candidate
 
 
-def import_codings(project: "Project", path: Path, coder: str, skip_bad: bool = False) -> ImportResult:
-    """Anchor and import every row; raise ImportProblem listing all bad rows unless ``skip_bad``."""
-    display = project.display(path) if path.is_absolute() else str(path)
+def import_codings(store: CodingStore, corpus: Corpus, codebook: Codebook, path: Path, display: str, coder: str,
+                   skip_bad: bool = False) -> ImportResult:
+    """Anchor and import every row; raise ImportRowsError listing all bad rows unless ``skip_bad``."""
     rows = read_table(path, display)
-    corpus = project.corpus
     result = ImportResult(rows=len(rows))
-    planned: list[tuple[int, list, str, str]] = []  # (row, segments, code, memo)
+    planned: list[tuple[int, list[Segment], str, str]] = []  # (row, segments, code, memo)
     for number, row in rows:
         where = f"{display}:{number}"
         transcript_id = row.get("transcript", "").removesuffix(".txt").removesuffix(".md")
@@ -112,9 +107,9 @@ def import_codings(project: "Project", path: Path, coder: str, skip_bad: bool = 
         codes = []
         for raw in [c for c in codes_cell.replace(",", ";").split(";") if c.strip()] or [""]:
             try:
-                codes.append(_code_id(project, raw))
-            except QualcodeError:
-                known = project.codebook.by_id
+                codes.append(_code_id(codebook, raw))
+            except UnknownCodeError:
+                known = codebook.by_id
                 problems.append(f"no code '{raw.strip()}'{hint(raw.strip(), known)}" if raw.strip() else "empty code")
         if not quote:
             problems.append("empty quote")
@@ -143,11 +138,12 @@ def import_codings(project: "Project", path: Path, coder: str, skip_bad: bool = 
         for code in codes:
             planned.append((number, segments, code, row.get("memo", "")))
     if result.problems and not skip_bad:
-        raise ImportProblem(
+        raise ImportRowsError(
             "\n".join(result.problems)
             + f"\nnothing was imported: fix these {len(result.problems)} row problem(s), or pass --skip-bad to import the other rows"
         )
-    with store_for(project).transaction(coder) as current:
+    with store.transaction(coder) as current:
+        reanchor_file(current, corpus)
         stamp = now()
         for number, segments, code, memo in planned:
             for segment in segments:
@@ -160,27 +156,3 @@ def import_codings(project: "Project", path: Path, coder: str, skip_bad: bool = 
                 result.added += 1
         current.record("import", file=display, rows=result.rows, added=result.added, bad_rows=len(result.problems))
     return result
-
-
-def export_rows(project: "Project", codings: CodingSet) -> list[dict]:
-    """One row per coding: EXPORT_KEYS plus every transcript attribute (by name)."""
-    corpus = project.corpus
-    names = sorted({k for t in corpus.transcripts for k in t.attributes} - set(EXPORT_KEYS))
-    rows = []
-    for coding in sorted(codings.codings, key=lambda c: (c.transcript, corpus.segment_index[c.segment].index, c.code, c.coder)):
-        segment = corpus.segment_index[coding.segment]
-        attributes = corpus.by_id[coding.transcript].attributes
-        row = {
-            "transcript": coding.transcript,
-            "case": corpus.case_of(coding.transcript),
-            "segment": coding.segment,
-            "speaker": segment.speaker,
-            "code": coding.code,
-            "coder": coding.coder,
-            "source": coding.source,
-            "quote": segment.text,
-            "memo": coding.memo,
-        }
-        row.update({name: attributes.get(name) for name in names})
-        rows.append(row)
-    return rows

@@ -1,42 +1,32 @@
-"""The cross-case report: one self-contained HTML file (inline CSS and JS, no network requests).
+"""Collecting the cross-case report's data: numbers, quotes, case profiles, code pages, agreement.
 
-:func:`report_context` collects the numbers and quotes; :func:`render_report` fills the jinja2
-template (autoescape on, StrictUndefined). The default heatmap view is rendered in the HTML
-(numbers readable without JavaScript, and in print); the page script recomputes the other views
-from the embedded data, which holds each coded segment's text once: cells, co-occurrence cells,
-case profiles and code pages all refer to quotes by index.
-
-Safety: every user text reaches the page either autoescaped by jinja2 or inside a
-``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, and the script
-inserts text with ``textContent`` only. A Content-Security-Policy allows no network access and
-only the report's own script (by hash), so even an escaping bug could not load or run anything.
+:func:`report_context` returns everything the template needs. The default heatmap view is
+rendered in the HTML (numbers readable without JavaScript, and in print); the page script
+recomputes the other views from the embedded data, which holds each coded segment's text once:
+cells, co-occurrence cells, case profiles and code pages all refer to quotes by index. All
+counts use the matrix functions and the study's counting rules, so the report's numbers equal
+``qualcode matrix``, ``transcripts`` and ``cases``.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
-import hashlib
-import json
-import math
-import re
 from collections import Counter, defaultdict
-from importlib import resources
-from typing import TYPE_CHECKING
+from typing import Any
 
-import jinja2
-from markupsafe import Markup
+import pandas as pd
 
 from qualcode import __version__
-from qualcode.errors import QualcodeError
-from qualcode.analysis.matrix import MISSING, SUGGESTIONS_CODER, Selection, build_matrix, cooccurrence, participant_key, totals
+from qualcode.analysis.agreement import report_section
+from qualcode.analysis.matrix import build_matrix, cooccurrence, totals
+from qualcode.analysis.selection import SUGGESTIONS_CODER, Selection
+from qualcode.codebook.model import Codebook
+from qualcode.report.format import BINS, format_value, heat_bin
+from qualcode.study.attributes import MISSING, PARTICIPANT_ATTRIBUTE, attribute_value
+from qualcode.study.corpus import Corpus
 
-if TYPE_CHECKING:
-    from qualcode.study.project import Project
+__all__ = ["AUTO", "BINS", "MEASURE_LABELS", "report_context"]
 
-BINS = 5  # colour classes h1..h5 (h0 = zero)
-_PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7", "#9c755f")
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MEASURE_LABELS = {
     "segments": "Segments",
     "transcripts": "Transcripts",
@@ -45,72 +35,32 @@ MEASURE_LABELS = {
 }
 
 
-# ------------------------------------------------------------------------------------------------
-# Formatting shared with report.js (keep the two in step)
-# ------------------------------------------------------------------------------------------------
-
-
-def format_value(value: float, measure: str) -> str:
-    """Counts as integers; shares as whole percentages (``<1%`` for a small non-zero share)."""
-    if measure != "share":
-        return str(int(value))
-    if 0 < value < 0.005:
-        return "<1%"
-    return f"{math.floor(value * 100 + 0.5)}%"
-
-
-def heat_bin(value: float, peak: float) -> int:
-    """0 for zero, else 1..BINS by the value's fraction of the largest cell."""
-    if value <= 0 or peak <= 0:
-        return 0
-    return max(1, min(BINS, math.ceil(value / peak * BINS)))
-
-
-def script_json(data) -> Markup:
-    """JSON safe inside ``<script type="application/json">`` (no ``</script>``, ``<!--``)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escaped)
-    return Markup(text)
-
-
-# ------------------------------------------------------------------------------------------------
-# Collecting
-# ------------------------------------------------------------------------------------------------
-
-
-def _codes(book) -> tuple[list[dict], dict[str, int]]:
+def _codes(book: Codebook) -> tuple[list[dict[str, Any]], dict[str, int]]:
     codes = list(book.walk())
     index = {code.id: i for i, code in enumerate(codes)}
-    top_colors = {}
-    for n, code in enumerate(book.codes):
-        color = code.color if code.color and _COLOR.match(code.color) else _PALETTE[n % len(_PALETTE)]
-        top_colors[code.id] = color
-    out = []
-    for code in codes:
-        own = code.color if code.color and _COLOR.match(code.color) else None
-        out.append({
+    out = [
+        {
             "id": code.id,
             "label": code.name,
             "parent": index[code.parent] if code.parent else -1,
             "depth": book.depth(code.id),
-            "color": own or top_colors[book.top_level(code.id)],
-        })
+            "color": book.color_of(code.id),
+        }
+        for code in codes
+    ]
     return out, index
 
 
-def _quotes(project: "Project", selection: Selection, code_index: dict[str, int],
-            transcript_index: dict[str, int]) -> list[dict]:
+def _quotes(corpus: Corpus, selection: Selection, code_index: dict[str, int],
+            transcript_index: dict[str, int]) -> list[dict[str, Any]]:
     """One record per coded segment of a coded speaker, in reading order."""
-    corpus = project.corpus
     applied: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # segment -> code -> coders
     for coding in selection.codings:
         segment = corpus.segment_index.get(coding.segment)
         if segment is None or segment.skipped or coding.code not in code_index:
             continue
         applied[segment.id][coding.code].add(coding.coder)
-    evidence: dict[str, list] = defaultdict(list)
+    evidence: dict[str, list[list[Any]]] = defaultdict(list)
     for suggestion in selection.suggestions:
         segment = corpus.segment_index.get(suggestion.segment)
         if segment is None or segment.id not in applied or suggestion.code not in code_index:
@@ -138,39 +88,33 @@ def _quotes(project: "Project", selection: Selection, code_index: dict[str, int]
     return out
 
 
-def _transcripts(project: "Project", columns: list[str], filters: list[str], quotes: list[dict]) -> list[dict]:
-    corpus = project.corpus
-    case_attribute = project.config.case_attribute
+def _transcripts(corpus: Corpus, columns: list[str], filters: list[str],
+                 quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     coded = Counter(q["t"] for q in quotes)
     out = []
     for i, transcript in enumerate(corpus.transcripts):
         attributes = transcript.attributes
-        segments = corpus.segments_by_transcript[transcript.id]
-        case = _value(attributes, case_attribute)
+        case = attribute_value(attributes, corpus.case_attribute)
         out.append({
             "id": transcript.id,
             "col": columns.index(case),
             "case": case,
             "role": str(attributes.get("role") or ""),
-            "p": str(attributes["participant"]) if attributes.get("participant") else None,
-            "n": sum(1 for s in segments if not s.skipped),
-            "w": sum(len(s.text.split()) for s in segments),
+            "p": str(attributes[PARTICIPANT_ATTRIBUTE]) if attributes.get(PARTICIPANT_ATTRIBUTE) else None,
+            "n": len(corpus.coded_segments([transcript.id])),
+            "w": corpus.word_count([transcript.id]),
             "q": coded[i],
-            "f": {name: _value(attributes, name) for name in filters},
-            "people": {participant_key(attributes, transcript.id, s.speaker) for s in segments if not s.skipped},
+            "f": {name: attribute_value(attributes, name) for name in filters},
+            "people": corpus.participants([transcript.id]),
         })
     return out
 
 
-def _value(attributes: dict, name: str) -> str:
-    value = attributes.get(name)
-    return MISSING if value is None or str(value) == "" else str(value)
-
-
-def _exemplars(quotes: list[dict], transcripts: list[dict], codes: list[dict], ncols: int) -> dict[int, list[int]]:
+def _exemplars(quotes: list[dict[str, Any]], transcripts: list[dict[str, Any]], codes: list[dict[str, Any]],
+               ncols: int) -> dict[int, list[int]]:
     """Per code (its sub-codes included): one quote per case, preferring readable lengths
     (80-700 characters), then quotes carrying few codes, then reading order."""
-    best: dict[tuple[int, int], tuple] = {}
+    best: dict[tuple[int, int], tuple[bool, int, int]] = {}
     for qi, quote in enumerate(quotes):
         carried = set()
         for code in quote["c"]:
@@ -185,8 +129,8 @@ def _exemplars(quotes: list[dict], transcripts: list[dict], codes: list[dict], n
     return {ci: [best[(ci, col)][2] for col in range(ncols) if (ci, col) in best] for ci in range(len(codes))}
 
 
-def _heat_rows(table, codes: list[dict], code_index: dict[str, int], measure: str, total=None,
-               diagonal: bool = False) -> list[dict]:
+def _heat_rows(table: pd.DataFrame, codes: list[dict[str, Any]], code_index: dict[str, int], measure: str,
+               total: pd.Series | None = None, diagonal: bool = False) -> list[dict[str, Any]]:
     """Rows of heat cells; with ``diagonal`` (co-occurrence) the colour scale ignores the diagonal."""
     values = table.to_numpy()
     scale = values.copy()
@@ -204,9 +148,11 @@ def _heat_rows(table, codes: list[dict], code_index: dict[str, int], measure: st
     return rows
 
 
-def _case_profiles(project, selection, columns, transcripts, codes, code_index) -> list[dict]:
-    top_segments = build_matrix(project, selection.codings, measure="segments", level="top")
-    top_share = build_matrix(project, selection.codings, measure="share", level="top")
+def _case_profiles(corpus: Corpus, book: Codebook, selection: Selection, columns: list[str],
+                   transcripts: list[dict[str, Any]], codes: list[dict[str, Any]],
+                   code_index: dict[str, int]) -> list[dict[str, Any]]:
+    top_segments = build_matrix(corpus, book, selection.codings, measure="segments", level="top")
+    top_share = build_matrix(corpus, book, selection.codings, measure="share", level="top")
     profiles = []
     for col, case in enumerate(columns):
         members = [t for t in transcripts if t["col"] == col]
@@ -230,10 +176,11 @@ def _case_profiles(project, selection, columns, transcripts, codes, code_index) 
     return profiles
 
 
-def _code_pages(project, selection, codes, code_index, exemplars, columns) -> list[dict]:
-    book = project.codebook
-    counts = build_matrix(project, selection.codings, measure="segments", level="all")
-    overall = totals(project, selection.codings, "segments", "all")
+def _code_pages(corpus: Corpus, book: Codebook, selection: Selection, codes: list[dict[str, Any]],
+                code_index: dict[str, int], exemplars: dict[int, list[int]],
+                columns: list[str]) -> list[dict[str, Any]]:
+    counts = build_matrix(corpus, book, selection.codings, measure="segments", level="all")
+    overall = totals(corpus, book, selection.codings, "segments", "all")
     pages = []
     for code in book.walk():
         i = code_index[code.id]
@@ -249,11 +196,12 @@ def _code_pages(project, selection, codes, code_index, exemplars, columns) -> li
     return pages
 
 
-def _study_numbers(project, selection, transcripts, quotes) -> list[tuple[str, str]]:
-    index = project.corpus.segment_index
+def _study_numbers(corpus: Corpus, selection: Selection, transcripts: list[dict[str, Any]],
+                   quotes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    index = corpus.segment_index
     participants = set().union(*(t["people"] for t in transcripts))
     cases = {t["case"] for t in transcripts} - {MISSING}
-    hand = [c for c in selection.coders if c != SUGGESTIONS_CODER]
+    hand = selection.hand_coders
     counted = sum(1 for c in selection.codings if c.segment in index and not index[c.segment].skipped)
     numbers = [
         ("transcripts", len(transcripts)), ("cases", len(cases)), ("participants", len(participants)),
@@ -267,28 +215,32 @@ def _study_numbers(project, selection, transcripts, quotes) -> list[tuple[str, s
 DISAGREEMENT_LIMIT = 200
 
 
-def report_context(project: "Project", selection: Selection, filters: list[str] | None = None,
-                   generated: str | None = None, agreement: dict | None = None) -> dict:
+#: ``agreement=AUTO``: an agreement section whenever two or more hand coders are selected.
+AUTO = "auto"
+
+
+def report_context(corpus: Corpus, book: Codebook, selection: Selection, filters: list[str] | None = None,
+                   generated: str | None = None, agreement: dict[str, Any] | str | None = None) -> dict[str, Any]:
     """Everything the template needs. ``filters``: attributes offered as filters (default: role).
 
-    ``agreement``: the data of :func:`qualcode.agreement.report_section` for the agreement
-    section (per-code table, disagreement list); None leaves the section out.
+    ``agreement``: :data:`AUTO` compares the selection's hand coders when there are two or more
+    of them (:func:`qualcode.analysis.agreement.report_section`), as ``qualcode report`` does; a
+    dict of that function's data is used as given; None (the default) leaves the section out.
     """
-    corpus = project.corpus
-    book = project.codebook
-    if not corpus.transcripts:
-        raise QualcodeError("the project has no transcripts yet; add .txt or .md files to the transcripts folder")
+    corpus.require_transcripts()
+    if agreement == AUTO:
+        agreement = report_section(selection.hand, corpus, book)
     if filters is None:
         filters = ["role"] if "role" in corpus.attribute_names else []
     corpus.require_attributes(filters)
     codes, code_index = _codes(book)
-    default = build_matrix(project, selection.codings, measure="segments", level="top")
+    default = build_matrix(corpus, book, selection.codings, measure="segments", level="top")
     columns = [str(c) for c in default.columns]
     transcript_index = {t.id: i for i, t in enumerate(corpus.transcripts)}
-    quotes = _quotes(project, selection, code_index, transcript_index)
-    transcripts = _transcripts(project, columns, filters, quotes)
+    quotes = _quotes(corpus, selection, code_index, transcript_index)
+    transcripts = _transcripts(corpus, columns, filters, quotes)
     exemplars = _exemplars(quotes, transcripts, codes, len(columns))
-    co = cooccurrence(project, selection.codings, level="top")
+    co = cooccurrence(corpus, book, selection.codings, level="top")
     generated = generated or _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     data = {
         "columns": columns,
@@ -306,70 +258,32 @@ def report_context(project: "Project", selection: Selection, filters: list[str] 
     ]
     return {
         "title": book.name or "Cross-case report",
-        "numbers": _study_numbers(project, selection, transcripts, quotes),
+        "numbers": _study_numbers(corpus, selection, transcripts, quotes),
         "provenance": {
             "version": __version__,
             "codebook": book.name,
             "codebook_version": book.version,
             "codebook_file": book.display,
             "codebook_sha256": book.sha256,
-            "coders": [c for c in selection.coders if c != SUGGESTIONS_CODER],
+            "coders": selection.hand_coders,
             "suggestions": selection.include_suggestions,
             "min_score": selection.min_score,
-            "segment_by": project.config.segment_by,
+            "segment_by": corpus.segment_by,
             "generated": generated,
         },
-        "case_attribute": project.config.case_attribute,
+        "case_attribute": corpus.case_attribute,
         "columns": columns,
         "measures": MEASURE_LABELS,
         "filters": filter_values,
         "matrix": _heat_rows(default, codes, code_index, "segments",
-                             totals(project, selection.codings, "segments", "top")),
+                             totals(corpus, book, selection.codings, "segments", "top")),
         "matrix_peak": int(default.to_numpy().max()) if default.size else 0,
         "cooccur": _heat_rows(co, codes, code_index, "segments", diagonal=True),
         "cooccur_codes": [codes[code_index[c]] for c in co.columns],
-        "cases": _case_profiles(project, selection, columns, transcripts, codes, code_index),
-        "code_pages": _code_pages(project, selection, codes, code_index, exemplars, columns),
+        "cases": _case_profiles(corpus, book, selection, columns, transcripts, codes, code_index),
+        "code_pages": _code_pages(corpus, book, selection, codes, code_index, exemplars, columns),
         "codebook": book,
         "agreement": agreement,
         "disagreement_limit": DISAGREEMENT_LIMIT,
         "data": data,
     }
-
-
-# ------------------------------------------------------------------------------------------------
-# Rendering
-# ------------------------------------------------------------------------------------------------
-
-
-def _asset(name: str) -> str:
-    return (resources.files("qualcode.report") / "templates" / name).read_text(encoding="utf-8")
-
-
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("qualcode.report", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-def render_report(context: dict) -> str:
-    """The HTML text of the report."""
-    script = _asset("report.js")
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    template = _environment().get_template("report.html.j2")
-    return template.render(
-        **context,
-        data_json=script_json(context["data"]),
-        css=Markup(_asset("report.css")),
-        script=Markup(script),
-        script_hash=f"sha256-{digest}",
-    )
-
-
-def build_report(project: "Project", selection: Selection, **options) -> str:
-    """Collect and render in one call (options as for :func:`report_context`)."""
-    return render_report(report_context(project, selection, **options))

@@ -1,13 +1,27 @@
-"""The loaded study: every transcript, its attributes and its segments, read once."""
+"""The loaded study: every transcript, its attributes and its segments, read once.
+
+:func:`load_corpus` reads a project's transcripts folder; :class:`Corpus` answers lookups
+(with did-you-mean errors) and counts with the rules of :mod:`qualcode.study.attributes`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from qualcode.common.didyoumean import closest, hint
-from qualcode.errors import Problem, QualcodeError, TranscriptError
+from qualcode.errors import (
+    AnalysisError,
+    Problem,
+    TranscriptError,
+    UnknownAttributeError,
+    UnknownCaseError,
+    UnknownSegmentError,
+    UnknownTranscriptError,
+)
+from qualcode.study.attributes import participant_key, word_count
+from qualcode.study.project import Project
 from qualcode.study.segment import Segment, segment_transcripts
 from qualcode.study.transcripts import (
     ATTRIBUTES_FILE,
@@ -19,8 +33,7 @@ from qualcode.study.transcripts import (
     read_transcript,
 )
 
-if TYPE_CHECKING:
-    from qualcode.study.project import Project
+Warn = Callable[[str], None]
 
 
 @dataclass
@@ -30,9 +43,10 @@ class Corpus:
     transcripts: list[Transcript]
     segments_by_transcript: dict[str, list[Segment]]
     case_attribute: str = "case"
+    segment_by: str = "turn"
     by_id: dict[str, Transcript] = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.by_id = {t.id: t for t in self.transcripts}
 
     @cached_property
@@ -43,6 +57,7 @@ class Corpus:
     def segment_index(self) -> dict[str, Segment]:
         return {s.id: s for s in self.segments}
 
+    # -- lookups -----------------------------------------------------------------------------
     def case_of(self, transcript_id: str) -> str | None:
         return self.by_id[transcript_id].attributes.get(self.case_attribute)
 
@@ -51,9 +66,8 @@ class Corpus:
         try:
             return self.by_id[transcript_id]
         except KeyError:
-            raise QualcodeError(
-                f"no transcript '{transcript_id}'{hint(transcript_id, self.by_id)}; "
-                "`qualcode transcripts` lists them"
+            raise UnknownTranscriptError(
+                f"no transcript '{transcript_id}'{hint(transcript_id, self.by_id)}; `qualcode transcripts` lists them"
             ) from None
 
     def segment(self, segment_id: str) -> Segment:
@@ -63,13 +77,13 @@ class Corpus:
             return found
         transcript_id = segment_id.split("#", 1)[0]
         if transcript_id in self.by_id:
-            near = closest(segment_id, [s.id for s in self.segments_by_transcript[transcript_id]], limit=3, cutoff=0)
-            listing = ", ".join(near)
-            raise QualcodeError(
+            ids = [s.id for s in self.segments_by_transcript[transcript_id]]
+            listing = ", ".join(closest(segment_id, ids, limit=3, cutoff=0))
+            raise UnknownSegmentError(
                 f"no segment '{segment_id}' in transcript '{transcript_id}'; nearest ids: {listing}. "
                 f"`qualcode segments --transcript {transcript_id}` lists them all"
             )
-        raise QualcodeError(
+        raise UnknownSegmentError(
             f"no segment '{segment_id}': no transcript '{transcript_id}'{hint(transcript_id, self.by_id)}; "
             "segment ids look like 'alder-creek/principal-01#3fa9c2d1' (see `qualcode segments`)"
         )
@@ -79,21 +93,55 @@ class Corpus:
         """Every attribute name some transcript has."""
         return frozenset(k for t in self.transcripts for k in t.attributes)
 
-    def require_attributes(self, names, extra=()) -> None:
+    def require_attributes(self, names: Iterable[str], extra: Iterable[str] = ()) -> None:
         """Raise an error with a did-you-mean for a name no transcript has (``extra`` also allowed)."""
         known = self.attribute_names | set(extra)
         for name in names:
             if name not in known:
-                raise QualcodeError(
-                    f"no transcript has an attribute '{name}'{hint(name, known)}; attributes: {', '.join(sorted(known))}"
+                raise UnknownAttributeError(
+                    f"no transcript has an attribute '{name}'{hint(name, known)}; "
+                    f"attributes: {', '.join(sorted(known))}"
                 )
 
-    def coded_segments(self) -> list[Segment]:
-        """Segments of coded speakers (not ``speakers_to_skip``)."""
-        return [s for s in self.segments if not s.skipped]
+    def cases(self) -> list[str]:
+        """The case names (values of the case attribute), sorted."""
+        return sorted({c for c in (self.case_of(t.id) for t in self.transcripts) if c})
+
+    def require_case(self, case: str) -> str:
+        """The case named ``case`` (matched case-insensitively), or an error with a did-you-mean."""
+        cases = self.cases()
+        for known in cases:
+            if known.casefold() == case.casefold():
+                return known
+        raise UnknownCaseError(f"no case '{case}'{hint(case, cases)}; cases: {', '.join(cases)}")
+
+    def require_transcripts(self) -> None:
+        """An error when the study has no transcripts yet."""
+        if not self.transcripts:
+            raise AnalysisError(
+                "the project has no transcripts yet; add .txt or .md files to the transcripts folder"
+            )
+
+    # -- counting (the rules of qualcode.study.attributes) -----------------------------------
+    def coded_segments(self, transcript_ids: Iterable[str] | None = None) -> list[Segment]:
+        """Segments of coded speakers (not ``speakers_to_skip``), of some transcripts or all."""
+        if transcript_ids is None:
+            return [s for s in self.segments if not s.skipped]
+        return [s for t in transcript_ids for s in self.segments_by_transcript[t] if not s.skipped]
+
+    def word_count(self, transcript_ids: Iterable[str]) -> int:
+        """Words spoken in these transcripts' segments (interviewer included)."""
+        return sum(word_count(s.text) for t in transcript_ids for s in self.segments_by_transcript[t])
+
+    def participants(self, transcript_ids: Iterable[str]) -> set[str]:
+        """Distinct participants among the coded speakers of these transcripts."""
+        return {
+            participant_key(self.by_id[s.transcript].attributes, s.transcript, s.speaker)
+            for s in self.coded_segments(transcript_ids)
+        }
 
 
-def load_corpus(project: "Project") -> Corpus:
+def load_corpus(project: Project, warn: Warn) -> Corpus:
     """Read every transcript of the project; raise TranscriptError listing all bad files."""
     folder = project.transcripts_dir
     config = project.config
@@ -103,9 +151,7 @@ def load_corpus(project: "Project") -> Corpus:
         )
     files = find_transcript_files(folder)
     if not files:
-        project.warning(
-            f"no transcripts ({', '.join(TRANSCRIPT_EXTENSIONS)}) in '{project.display(folder)}'; add interview files there"
-        )
+        warn(f"no transcripts ({', '.join(TRANSCRIPT_EXTENSIONS)}) in '{project.display(folder)}'; add interview files there")
     problems: list[Problem] = []
     transcripts: list[Transcript] = []
     first_file: dict[str, str] = {}
@@ -113,7 +159,7 @@ def load_corpus(project: "Project") -> Corpus:
         display = project.display(path)
         result = read_transcript(path, folder, display, config.skip_set)
         for warning in result.warnings:
-            project.warning(warning)
+            warn(warning)
         problems += result.problems
         if result.transcript is None:
             continue
@@ -132,17 +178,17 @@ def load_corpus(project: "Project") -> Corpus:
         rows, csv_problems, csv_warnings = read_attributes_csv(attributes_path, csv_display)
         problems += csv_problems
         for warning in csv_warnings:
-            project.warning(warning)
-        merge_attributes(transcripts, rows, csv_display, project.warning)
+            warn(warning)
+        merge_attributes(transcripts, rows, csv_display, warn)
 
     if problems:
-        raise TranscriptError("\n".join(str(p) for p in problems))
+        raise TranscriptError(problems=problems)
     transcripts.sort(key=lambda t: t.id)
     for transcript in transcripts:
         if config.case_attribute not in transcript.attributes:
-            project.warning(
+            warn(
                 f"{transcript.display_path}: no '{config.case_attribute}' attribute; add it to the front matter "
                 f"or to {ATTRIBUTES_FILE} so the transcript belongs to a case"
             )
     segments = segment_transcripts(transcripts, config.segment_by, config.skip_set)
-    return Corpus(transcripts, segments, config.case_attribute)
+    return Corpus(transcripts, segments, config.case_attribute, config.segment_by)

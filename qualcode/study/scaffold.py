@@ -5,8 +5,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from qualcode.errors import QualcodeError
-from qualcode.study.project import CONFIG_FILE
+from qualcode.errors import ProjectExistsError
+from qualcode.study.config import CONFIG_FILE
 
 DEFAULT_CODEBOOK = "codebooks/district-practices.yaml"
 EXAMPLE_TRANSCRIPT = "transcripts/example/teacher-01.txt"
@@ -25,9 +25,9 @@ def create_project(directory: Path) -> list[Path]:
     """
     directory = Path(directory)
     if (directory / CONFIG_FILE).exists():
-        raise QualcodeError(f"{directory / CONFIG_FILE} already exists; this folder is already a qualcode project")
+        raise ProjectExistsError(f"{directory / CONFIG_FILE} already exists; this folder is already a qualcode project")
     if directory.exists() and not directory.is_dir():
-        raise QualcodeError(f"{directory} exists and is not a folder; choose another name")
+        raise ProjectExistsError(f"{directory} exists and is not a folder; choose another name")
     directory.mkdir(parents=True, exist_ok=True)
     for folder in FOLDERS:
         (directory / folder).mkdir(exist_ok=True)

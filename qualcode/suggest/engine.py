@@ -21,59 +21,21 @@ three-word phrase alone 0.875, a misspelt single-word keyword alone 0.25.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from spacy.language import Language
+
+from qualcode.codebook.model import Codebook
+from qualcode.study.corpus import Corpus
+from qualcode.study.segment import Segment
 from qualcode.suggest.matcher import Hit, RuleSet
+from qualcode.suggest.records import DEFAULT_MIN_SCORE, Evidence, Suggestion, scope_codes
 
-if TYPE_CHECKING:
-    from qualcode.study.project import Project
-    from qualcode.study.segment import Segment
+__all__ = ["DEFAULT_MIN_SCORE", "Evidence", "Suggestion", "score", "scope_codes", "suggest", "suggest_segments"]
 
-#: default of ``--min-score`` for ``suggest``, ``review`` and ``evaluate``
-DEFAULT_MIN_SCORE = 0.0
 #: texts per ``nlp.pipe`` batch
 BATCH_SIZE = 256
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A matched span: ``transcript.text[start:end] == text``."""
-
-    text: str
-    start: int
-    end: int
-    rule: str
-
-    def to_json(self) -> dict:
-        return {"text": self.text, "start": self.start, "end": self.end, "rule": self.rule}
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A code suggested for a segment; never a coding until a coder accepts it."""
-
-    segment: str
-    transcript: str
-    code: str
-    score: float
-    evidence: tuple[Evidence, ...]
-
-    @property
-    def rules(self) -> tuple[str, ...]:
-        """The distinct rule names of the evidence, in text order."""
-        return tuple(dict.fromkeys(e.rule for e in self.evidence))
-
-    def to_json(self) -> dict:
-        return {
-            "segment": self.segment,
-            "transcript": self.transcript,
-            "code": self.code,
-            "score": self.score,
-            "evidence": [e.to_json() for e in self.evidence],
-        }
 
 
 def score(hits: Sequence[Hit]) -> float:
@@ -88,31 +50,25 @@ def score(hits: Sequence[Hit]) -> float:
     return round(1.0 - remaining, 4)
 
 
-def suggest(project: "Project", transcript: str | None = None, code: str | None = None,
-            min_score: float = DEFAULT_MIN_SCORE, progress: Progress | None = None) -> list[Suggestion]:
-    """Suggestions for the coded-speaker segments of the project (or of one transcript).
+def suggest(corpus: Corpus, codebook: Codebook, nlp: Language, transcript: str | None = None,
+            code: str | None = None, min_score: float = DEFAULT_MIN_SCORE,
+            progress: Progress | None = None) -> list[Suggestion]:
+    """Suggestions for the coded-speaker segments of the corpus (or of one transcript).
 
     ``code`` limits them to that code and the codes below it. Sorted by score (highest
     first), then transcript, then segment order.
     """
-    corpus = project.corpus
     if transcript is not None:
-        corpus.transcript(transcript)  # unknown id: error with did-you-mean
-        segments = corpus.segments_by_transcript[transcript]
+        segments = corpus.segments_by_transcript[corpus.transcript(transcript).id]
     else:
         segments = corpus.segments
-    codes = None
-    if code is not None:
-        project.codebook.get(code)
-        codes = set(project.codebook.descendants(code))
-    return suggest_segments(project, segments, codes=codes, min_score=min_score, progress=progress)
+    codes = scope_codes(codebook, code)
+    return suggest_segments(segments, codebook, nlp, codes=codes, min_score=min_score, progress=progress)
 
 
-def suggest_segments(project: "Project", segments: Sequence["Segment"], codes: set[str] | None = None,
+def suggest_segments(segments: Sequence[Segment], codebook: Codebook, nlp: Language, codes: set[str] | None = None,
                      min_score: float = DEFAULT_MIN_SCORE, progress: Progress | None = None) -> list[Suggestion]:
     """Suggestions for ``segments`` (skipped speakers' segments are left out)."""
-    codebook = project.codebook
-    nlp = project.nlp
     rules = RuleSet(codebook, nlp, codes)
     segments = [s for s in segments if not s.skipped]
     order = {code.id: n for n, code in enumerate(codebook.walk())}
@@ -128,7 +84,7 @@ def suggest_segments(project: "Project", segments: Sequence["Segment"], codes: s
     return found
 
 
-def _segment_suggestions(segment: "Segment", hits_by_code: dict[str, list[Hit]], codebook,
+def _segment_suggestions(segment: Segment, hits_by_code: dict[str, list[Hit]], codebook: Codebook,
                          min_score: float) -> list[Suggestion]:
     suggestions = {}
     for code_id, hits in hits_by_code.items():

@@ -17,16 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
-from qualcode.coding.store import load_codings
-from qualcode.errors import QualcodeError
-from qualcode.suggest.engine import DEFAULT_MIN_SCORE, suggest_segments
+from spacy.language import Language
 
-if TYPE_CHECKING:
-    from qualcode.study.project import Project
-
-LEVELS = ("top", "all")
+from qualcode.codebook.model import Codebook
+from qualcode.coding.resolve import CodingSet
+from qualcode.errors import AnalysisError
+from qualcode.study.corpus import Corpus
+from qualcode.suggest.engine import suggest_segments
+from qualcode.suggest.records import DEFAULT_MIN_SCORE
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Scores:
     fp: int = 0
     fn: int = 0
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"precision": self.precision, "recall": self.recall, "f1": self.f1, "support": self.support}
 
 
@@ -52,7 +52,7 @@ class Evaluation:
     transcripts: int = 0
     notes: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "codes": {code: s.to_json() for code, s in self.codes.items()},
             "micro": self.micro.to_json(),
@@ -109,47 +109,44 @@ def score_labels(gold: Mapping[str, set[str]], predicted: Mapping[str, set[str]]
     return evaluation
 
 
-def evaluate(project: "Project", gold: str = "gold", coder: str | None = None, level: str = "top",
-             min_score: float = DEFAULT_MIN_SCORE) -> Evaluation:
-    """Score the current suggestions (or ``coder``'s codings) against the ``gold`` coder."""
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}")
-    codebook = project.codebook
-    gold_set = load_codings(project, [gold])
-    gold_name = gold_set.coders[0]
-    done = sorted(gold_set.done.get(gold_name, ()))
+def evaluate(corpus: Corpus, codebook: Codebook, gold: CodingSet, level: str = "top",
+             min_score: float = DEFAULT_MIN_SCORE, nlp: Language | None = None,
+             other: CodingSet | None = None) -> Evaluation:
+    """Score the suggestions (made with ``nlp``) or ``other``'s codings against the ``gold`` coder.
+
+    ``gold`` and ``other`` hold one coder each (see :func:`qualcode.coding.resolve.load_codings`).
+    """
+    if (nlp is None) == (other is None):
+        raise ValueError("evaluate either suggestions (nlp) or another coder (other)")
+    codebook.codes_at(level)  # an unknown level is an error
+    gold_name = gold.coders[0]
+    done = sorted(gold.done.get(gold_name, ()))
     if not done:
-        raise QualcodeError(
+        raise AnalysisError(
             f"coder '{gold_name}' has marked no transcript done, so there is nothing to evaluate against; "
             f"mark the fully coded ones with `qualcode done TRANSCRIPT --coder {gold_name}`"
         )
-    corpus = project.corpus
-    units = [s for t in done for s in corpus.segments_by_transcript[t] if not s.skipped]
-
-    def label(code: str) -> str:
-        return codebook.top_level(code) if level == "top" else code
-
-    gold_labels = {s.id: set() for s in units}
-    for coding in gold_set.codings:
+    units = corpus.coded_segments(done)
+    gold_labels: dict[str, set[str]] = {s.id: set() for s in units}
+    for coding in gold.codings:
         if coding.segment in gold_labels:
-            gold_labels[coding.segment].add(label(coding.code))
+            gold_labels[coding.segment].add(codebook.label_at(coding.code, level))
 
     predicted: dict[str, set[str]] = {}
     notes = []
-    if coder is None:
-        for s in suggest_segments(project, units, min_score=min_score):
-            predicted.setdefault(s.segment, set()).add(label(s.code))
+    if other is None:
+        assert nlp is not None
+        for s in suggest_segments(units, codebook, nlp, min_score=min_score):
+            predicted.setdefault(s.segment, set()).add(codebook.label_at(s.code, level))
     else:
-        other = load_codings(project, [coder])
         other_name = other.coders[0]
         for coding in other.codings:
-            predicted.setdefault(coding.segment, set()).add(label(coding.code))
+            predicted.setdefault(coding.segment, set()).add(codebook.label_at(coding.code, level))
         missing = [t for t in done if t not in other.done.get(other_name, ())]
         if missing:
             notes.append(f"{other_name} has not marked {len(missing)} of these {len(done)} transcripts done; "
                          "their uncoded segments count as 'code absent'")
-    order = [c.id for c in codebook.walk() if level == "all" or c.parent is None]
-    result = score_labels(gold_labels, predicted, order)
+    result = score_labels(gold_labels, predicted, codebook.codes_at(level))
     result.transcripts = len(done)
     result.notes = notes + result.notes
     return result

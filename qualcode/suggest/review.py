@@ -1,7 +1,7 @@
 """Reviewing pending suggestions, one coder at a time: the queue, its decisions, and undo.
 
-No terminal I/O here: ``qualcode review`` (in :mod:`qualcode.commands.suggest_cmd`) reads the
-keys and prints :func:`render`. Rules:
+No terminal I/O here: ``qualcode review`` (in :mod:`qualcode.cli.suggest_cmd`) reads the keys
+and prints each suggestion (:mod:`qualcode.cli.review_view`). Rules:
 
 * The queue is the saved pending suggestions in scope (when none are saved for the scope,
   they are computed and saved first), minus those the coder already decided (accepted or
@@ -17,20 +17,28 @@ keys and prints :func:`render`. Rules:
 
 from __future__ import annotations
 
-import textwrap
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from qualcode.coding.store import store_for
+from qualcode.codebook.model import Codebook
 from qualcode.coding.handcoding import add_codings, annotate, remove_codings
-from qualcode.suggest.engine import DEFAULT_MIN_SCORE, Suggestion, suggest
-from qualcode.suggest.store import Decision, add_decision, load_decisions, load_pending, pop_decision, save_pending
-
-if TYPE_CHECKING:
-    from qualcode.study.project import Project
+from qualcode.coding.store import CodingStore
+from qualcode.study.corpus import Corpus
+from qualcode.suggest.records import DEFAULT_MIN_SCORE, Suggestion, scope_codes
+from qualcode.suggest.store import Decision, SuggestionStore
 
 KEYS = "[a]ccept  [r]eject  [s]kip  [c] add code  [m]emo  [u]ndo  [q]uit"
+
+
+@dataclass(frozen=True)
+class ReviewParts:
+    """What a review reads and writes: both stores, the corpus and the codebook."""
+
+    codings: CodingStore
+    suggestions: SuggestionStore
+    corpus: Corpus
+    codebook: Codebook
 
 
 @dataclass(frozen=True)
@@ -45,8 +53,8 @@ class _Action:
 class Review:
     """One coder's pass over a queue of suggestions."""
 
-    def __init__(self, project: "Project", coder: str, queue: list[Suggestion], pool: list[Suggestion] | None = None):
-        self.project = project
+    def __init__(self, parts: ReviewParts, coder: str, queue: list[Suggestion], pool: list[Suggestion] | None = None):
+        self.parts = parts
         self.coder = coder
         self.queue = list(queue)
         self.position = 0
@@ -66,8 +74,9 @@ class Review:
     def _decide(self, kind: str, created: bool = False) -> Suggestion:
         s = self.current
         memo = self.memo if kind == "accept" else ""
-        add_decision(self.project, Decision(s.segment, s.transcript, s.code, kind, self.coder, s.rules, s.score,
-                                            memo, created))
+        self.parts.suggestions.add_decision(
+            Decision(s.segment, s.transcript, s.code, kind, self.coder, s.rules, s.score, memo, created)
+        )
         self._actions.append(_Action(kind, s.segment, s.code, created, s))
         self.counts[kind] += 1
         return s
@@ -75,7 +84,7 @@ class Review:
     def _keep_memo(self) -> None:
         """A memo typed but not used by an accept becomes a note on the segment."""
         if self.memo and self.current is not None:
-            annotate(self.project, self.current.segment, self.memo, self.coder)
+            annotate(self.parts.codings, self.parts.corpus, self.current.segment, self.memo, self.coder)
         self.memo = ""
 
     def _next(self) -> None:
@@ -89,7 +98,7 @@ class Review:
     def accept(self) -> Suggestion:
         """Code the segment with the suggested code (source ``suggestion``)."""
         s = self.current
-        added, _ = add_codings(self.project, s.segment, [s.code], self.coder, memo=self.memo, source="suggestion")
+        added, _ = self._code(s.segment, s.code, memo=self.memo, source="suggestion")
         self._decide("accept", created=bool(added))
         self.memo = ""
         self._next()
@@ -109,10 +118,15 @@ class Review:
     def add_code(self, code_id: str) -> bool:
         """Code the current segment with another code (by hand); False when already coded."""
         s = self.current
-        added, _ = add_codings(self.project, s.segment, [code_id], self.coder, source="manual")
+        added, _ = self._code(s.segment, code_id, source="manual")
         self._actions.append(_Action("add", s.segment, code_id, bool(added)))
         self.counts["add"] += 1
         return bool(added)
+
+    def _code(self, segment: str, code: str, memo: str = "", source: str = "manual") -> tuple[list[str], list[str]]:
+        parts = self.parts
+        return add_codings(parts.codings, parts.corpus, parts.codebook, segment, [code], self.coder, memo=memo,
+                           source=source)
 
     def undo(self) -> str | None:
         """Revert the last decision; return what was undone, or None when there is nothing."""
@@ -120,15 +134,16 @@ class Review:
             action = self._actions.pop()
             self.counts[action.kind] -= 1
             if action.kind != "add":
-                pop_decision(self.project, self.coder, action.segment, action.code)
+                self.parts.suggestions.pop_decision(self.coder, action.segment, action.code)
         else:
-            decision = pop_decision(self.project, self.coder)
+            decision = self.parts.suggestions.pop_decision(self.coder)
             if decision is None:
                 return None
             action = _Action(decision.decision, decision.segment, decision.code, decision.created,
                              self.pool.get((decision.segment, decision.code)))
         if action.created:
-            remove_codings(self.project, action.segment, [action.code], self.coder)
+            remove_codings(self.parts.codings, self.parts.corpus, self.parts.codebook, action.segment, [action.code],
+                           self.coder)
         if action.suggestion is not None and action.kind != "add":
             if action.suggestion in self.queue[: self.position]:  # decided in this session: step back to it
                 self.queue.remove(action.suggestion)
@@ -138,80 +153,30 @@ class Review:
         return f"undone: {verb} {action.code} on {action.segment}"
 
 
-def open_review(project: "Project", coder: str, transcript: str | None = None, code: str | None = None,
+def open_review(parts: ReviewParts, coder: str, compute: Callable[[], list[Suggestion]],
+                transcript: str | None = None, code: str | None = None,
                 min_score: float = DEFAULT_MIN_SCORE) -> tuple[Review, bool]:
-    """The coder's review queue; also returns True when the suggestions were computed now."""
-    codes = None
-    if code is not None:
-        project.codebook.get(code)
-        codes = set(project.codebook.descendants(code))
+    """The coder's review queue; also returns True when the suggestions were computed now.
+
+    ``compute`` makes the suggestions of this scope (transcript, code) when none are saved.
+    """
+    corpus, codebook = parts.corpus, parts.codebook
+    codes = scope_codes(codebook, code)
     if transcript is not None:
-        project.corpus.transcript(transcript)
+        corpus.transcript(transcript)
 
     def in_scope(s: Suggestion) -> bool:
         return (transcript is None or s.transcript == transcript) and (codes is None or s.code in codes)
 
-    pending = [s for s in load_pending(project) if in_scope(s)]
+    pending = [s for s in parts.suggestions.load_pending(corpus.segment_index, codebook) if in_scope(s)]
     computed = not pending
     if computed:
-        pending = suggest(project, transcript=transcript, code=code, min_score=min_score)
-        save_pending(project, pending, transcript, codes)
-    decided = {(d.segment, d.code) for d in load_decisions(project, coder)}
-    coded = set(store_for(project).read(coder).codings)
-    segments = project.corpus.segment_index
-    order = {c.id: n for n, c in enumerate(project.codebook.walk())}
+        pending = compute()
+        parts.suggestions.save_pending(pending, transcript, codes)
+    decided = {(d.segment, d.code) for d in parts.suggestions.load_decisions(corpus.segment_index, coder)}
+    coded = set(parts.codings.read(coder).codings)
+    segments = corpus.segment_index
+    order = {c.id: n for n, c in enumerate(codebook.walk())}
     queue = [s for s in pending if s.score >= min_score and (s.segment, s.code) not in decided | coded]
     queue.sort(key=lambda s: (s.transcript, segments[s.segment].index, order[s.code]))
-    return Review(project, coder, queue, pool=pending), computed
-
-
-# -- presentation (plain strings; the command prints them) --------------------------------------
-def render(project: "Project", suggestion: Suggestion, number: int, total: int, styled: bool = False,
-           width: int = 88) -> str:
-    """The segment with its evidence highlighted, its case and speaker, and the code's definition."""
-    import click
-
-    corpus, codebook = project.corpus, project.codebook
-    segment = corpus.segment_index[suggestion.segment]
-    transcript = corpus.by_id[segment.transcript]
-    code = codebook.by_id[suggestion.code]
-    role = transcript.attributes.get("role")
-    speaker = (segment.speaker or "no speaker") + (f" ({role})" if role else "")
-    bold = (lambda t: click.style(t, bold=True)) if styled else (lambda t: t)
-    lines = [
-        bold(f"── {number} of {total} ── {segment.id}"),
-        f"case: {corpus.case_of(segment.transcript) or '—'} · speaker: {speaker}",
-        f"suggested: {bold(codebook.path_of(code.id))} — {code.name} (score {suggestion.score:.2f})",
-    ]
-    for key in ("definition", "include", "exclude"):
-        value = " ".join(getattr(code, key).split())
-        if value:
-            lines.append("  " + textwrap.shorten(f"{key}: {value}", width - 2, placeholder=" …"))
-    lines.append(f"  rules: {', '.join(suggestion.rules)}")
-    lines.append("")
-    lines.append(_highlight(segment, suggestion, styled, width))
-    return "\n".join(lines)
-
-
-def _highlight(segment, suggestion: Suggestion, styled: bool, width: int) -> str:
-    """The segment text, wrapped, with evidence spans styled (or ``[[...]]`` when plain)."""
-    import click
-
-    spans: list[list[int]] = []
-    for e in sorted(suggestion.evidence, key=lambda e: e.start):
-        start, end = e.start - segment.start, e.end - segment.start
-        if spans and start <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], end)
-        else:
-            spans.append([start, end])
-    text, cursor, parts = segment.text, 0, []
-    for start, end in spans:
-        parts += [text[cursor:start], "\x01", text[start:end], "\x02"]
-        cursor = end
-    parts.append(text[cursor:])
-    marked = " ".join("".join(parts).split())
-    wrapped = textwrap.fill(marked, width, initial_indent="  ", subsequent_indent="  ")
-    if styled:
-        on, off = click.style("", fg="yellow", bold=True, reverse=True, reset=False), click.style("", reset=True)
-        return wrapped.replace("\x01", on).replace("\x02", off)
-    return wrapped.replace("\x01", "[[").replace("\x02", "]]")
+    return Review(parts, coder, queue, pool=pending), computed

@@ -8,28 +8,25 @@ Layout (plain text, diff-friendly, committed with the project)::
 
 A decision names a (segment id, code id) and keeps the rule names of its evidence, so
 :func:`rule_stats` can tell how often each rule's suggestions were accepted. Pending
-suggestions and decisions whose segment no longer exists are ignored, never an error.
-Every write happens under the lock and replaces the file atomically.
+suggestions and decisions whose segment no longer exists are left out when read, never an
+error. Every write happens under the lock and replaces the file atomically.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-from qualcode.coding.store import coder_slug, now
-from qualcode.errors import QualcodeError
+from qualcode.coding.records import coder_slug, now
 from qualcode.common.storage import atomic_write, locked
-from qualcode.suggest.engine import Evidence, Suggestion
+from qualcode.errors import Problem, StoreError
+from qualcode.suggest.records import Evidence, Suggestion
 
-if TYPE_CHECKING:
-    from qualcode.study.project import Project
-
-FOLDER = "suggestions"
 DECISIONS = ("accept", "reject")
 
 
@@ -48,7 +45,7 @@ class Decision:
     created: bool = False  # accepting added a coding (undo removes it again)
     timestamp: str = field(default_factory=now)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "segment": self.segment,
             "transcript": self.transcript,
@@ -63,128 +60,154 @@ class Decision:
         }
 
 
-def _folder(project: "Project") -> Path:
-    return project.path(FOLDER)
+class SuggestionStore:
+    """Reads and writes the ``suggestions/`` folder of one project."""
 
+    def __init__(self, folder: Path, display: Callable[[Path], str] = str):
+        self.folder = Path(folder)
+        self.display = display
 
-def pending_path(project: "Project") -> Path:
-    return _folder(project) / "pending.jsonl"
+    @property
+    def pending_path(self) -> Path:
+        return self.folder / "pending.jsonl"
 
+    def decisions_path(self, coder: str) -> Path:
+        return self.folder / "decisions" / f"{coder_slug(coder)}.jsonl"
 
-def decisions_path(project: "Project", coder: str) -> Path:
-    return _folder(project) / "decisions" / f"{coder_slug(coder)}.jsonl"
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        path = self.folder / ".lock"
+        with locked(path, self.display(path)):
+            yield
 
+    def _read(self, path: Path) -> list[dict[str, Any]]:
+        if not path.exists():
+            return []
+        records = []
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                record = None
+                reason = exc.msg
+            else:
+                reason = "each line must be a JSON object with 'segment' and 'code'"
+            if (not isinstance(record, dict) or not isinstance(record.get("segment"), str)
+                    or not isinstance(record.get("code"), str)):
+                raise StoreError(problems=[Problem(
+                    self.display(path), number,
+                    f"not a valid suggestion record ({reason}); "
+                    "fix the line (a git merge keeps both sides' lines: delete the conflict markers)",
+                )])
+            records.append(record)
+        return records
 
-def _lock(project: "Project"):
-    return locked(_folder(project) / ".lock")
+    def _write(self, path: Path, records: Iterable[dict[str, Any]]) -> None:
+        lines = [json.dumps(r, ensure_ascii=False, sort_keys=True, separators=(", ", ": ")) for r in records]
+        atomic_write(path, "".join(line + "\n" for line in lines), self.display(path))
 
+    # -- pending suggestions ---------------------------------------------------------------
+    def save_pending(self, suggestions: list[Suggestion], transcript: str | None = None,
+                     codes: Collection[str] | None = None) -> int:
+        """Replace the pending suggestions in scope (a transcript, some codes, or all) with ``suggestions``."""
 
-def _read(project: "Project", path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            record = None
-            reason = exc.msg
+        def in_scope(record: dict[str, Any]) -> bool:
+            return ((transcript is None or record["transcript"] == transcript)
+                    and (codes is None or record["code"] in codes))
+
+        with self._lock():
+            kept = [r for r in self._read(self.pending_path) if not in_scope(r)]
+            records = kept + [s.to_json() for s in suggestions]
+            records.sort(key=lambda r: (r["transcript"], r["segment"], r["code"]))
+            self._write(self.pending_path, records)
+        return len(suggestions)
+
+    def load_pending(self, segments: Container[str], codes: Container[str]) -> list[Suggestion]:
+        """Saved suggestions whose segment and code still exist, in file order."""
+        return [_suggestion(r) for r in self._read(self.pending_path) if r["segment"] in segments and r["code"] in codes]
+
+    # -- decisions ---------------------------------------------------------------------------
+    def load_decisions(self, segments: Container[str], coder: str | None = None) -> list[Decision]:
+        """One coder's decisions (or everyone's), oldest first; decisions on unknown segments left out."""
+        if coder is not None:
+            paths = [self.decisions_path(coder)]
         else:
-            reason = "each line must be a JSON object with 'segment' and 'code'"
-        if not isinstance(record, dict) or not isinstance(record.get("segment"), str) or not isinstance(record.get("code"), str):
-            raise QualcodeError(
-                f"{project.display(path)}:{number}: not a valid suggestion record ({reason}); "
-                "fix the line (a git merge keeps both sides' lines: delete the conflict markers)"
-            )
-        records.append(record)
-    return records
+            paths = sorted((self.folder / "decisions").glob("*.jsonl"))
+        return [_decision(r) for path in paths for r in self._read(path) if r["segment"] in segments]
+
+    def add_decision(self, decision: Decision) -> None:
+        if decision.decision not in DECISIONS:
+            raise ValueError(f"unknown decision {decision.decision!r}")
+        path = self.decisions_path(decision.coder)
+        with self._lock():
+            self._write(path, [*self._read(path), decision.to_json()])
+
+    def pop_decision(self, coder: str, segment: str | None = None, code: str | None = None) -> Decision | None:
+        """Remove and return the coder's latest decision (on ``segment``/``code`` when given)."""
+        path = self.decisions_path(coder)
+        with self._lock():
+            records = self._read(path)
+            for position in range(len(records) - 1, -1, -1):
+                record = records[position]
+                if segment is None or (record["segment"] == segment and record["code"] == code):
+                    del records[position]
+                    self._write(path, records)
+                    return _decision(record)
+        return None
+
+    # -- recoding ----------------------------------------------------------------------------
+    def recode(self, mapping: Mapping[str, str]) -> int:
+        """Apply a code rename/merge (old id -> new id) to pending suggestions and decisions.
+
+        A segment with pending suggestions for two merged codes keeps the higher-scoring one.
+        Returns the number of records changed.
+        """
+        if not self.folder.is_dir():
+            return 0
+        changed = 0
+        with self._lock():
+            for path in [self.pending_path, *sorted((self.folder / "decisions").glob("*.jsonl"))]:
+                records = self._read(path)
+                hits = [r for r in records if r["code"] in mapping]
+                if not hits:
+                    continue
+                for record in hits:
+                    record["code"] = mapping[record["code"]]
+                changed += len(hits)
+                if path == self.pending_path:
+                    best: dict[tuple[str, str], dict[str, Any]] = {}
+                    for record in records:
+                        key = (record["segment"], record["code"])
+                        if key not in best or record.get("score", 0) > best[key].get("score", 0):
+                            best[key] = record
+                    records = sorted(best.values(), key=lambda r: (r["transcript"], r["segment"], r["code"]))
+                self._write(path, records)
+        return changed
 
 
-def _write(path: Path, records: Iterable[dict]) -> None:
-    lines = [json.dumps(r, ensure_ascii=False, sort_keys=True, separators=(", ", ": ")) for r in records]
-    atomic_write(path, "".join(line + "\n" for line in lines))
-
-
-# -- pending suggestions ---------------------------------------------------------------------
-def _suggestion(record: dict) -> Suggestion:
+def _suggestion(record: dict[str, Any]) -> Suggestion:
     evidence = tuple(Evidence(e["text"], int(e["start"]), int(e["end"]), e["rule"]) for e in record.get("evidence", []))
     return Suggestion(record["segment"], record["transcript"], record["code"], float(record["score"]), evidence)
 
 
-def save_pending(project: "Project", suggestions: list[Suggestion], transcript: str | None = None,
-                 codes: set[str] | None = None) -> int:
-    """Replace the pending suggestions in scope (a transcript, some codes, or all) with ``suggestions``."""
-
-    def in_scope(record: dict) -> bool:
-        return (transcript is None or record["transcript"] == transcript) and (codes is None or record["code"] in codes)
-
-    path = pending_path(project)
-    with _lock(project):
-        kept = [r for r in _read(project, path) if not in_scope(r)]
-        records = kept + [s.to_json() for s in suggestions]
-        records.sort(key=lambda r: (r["transcript"], r["segment"], r["code"]))
-        _write(path, records)
-    return len(suggestions)
-
-
-def load_pending(project: "Project") -> list[Suggestion]:
-    """Saved suggestions whose segment and code still exist, in file order."""
-    index, codebook = project.corpus.segment_index, project.codebook
-    return [_suggestion(r) for r in _read(project, pending_path(project))
-            if r["segment"] in index and r["code"] in codebook]
-
-
-# -- decisions --------------------------------------------------------------------------------
-def _decision(record: dict) -> Decision:
+def _decision(record: dict[str, Any]) -> Decision:
     return Decision(record["segment"], str(record.get("transcript", "")), record["code"], str(record.get("decision")),
                     str(record.get("coder", "")), tuple(record.get("rules", ())), float(record.get("score", 0.0)),
                     str(record.get("memo", "")), bool(record.get("created", False)), str(record.get("timestamp", "")))
 
 
-def load_decisions(project: "Project", coder: str | None = None) -> list[Decision]:
-    """One coder's decisions (or everyone's), oldest first; unknown segments left out."""
-    if coder is not None:
-        paths = [decisions_path(project, coder)]
-    else:
-        paths = sorted((_folder(project) / "decisions").glob("*.jsonl"))
-    index = project.corpus.segment_index
-    return [_decision(r) for path in paths for r in _read(project, path) if r["segment"] in index]
-
-
-def add_decision(project: "Project", decision: Decision) -> None:
-    if decision.decision not in DECISIONS:
-        raise ValueError(f"unknown decision {decision.decision!r}")
-    path = decisions_path(project, decision.coder)
-    with _lock(project):
-        _write(path, [*_read(project, path), decision.to_json()])
-
-
-def pop_decision(project: "Project", coder: str, segment: str | None = None, code: str | None = None) -> Decision | None:
-    """Remove and return the coder's latest decision (on ``segment``/``code`` when given)."""
-    path = decisions_path(project, coder)
-    with _lock(project):
-        records = _read(project, path)
-        for position in range(len(records) - 1, -1, -1):
-            record = records[position]
-            if segment is None or (record["segment"] == segment and record["code"] == code):
-                del records[position]
-                _write(path, records)
-                return _decision(record)
-    return None
-
-
-# -- statistics and recoding ------------------------------------------------------------------
+# -- statistics -------------------------------------------------------------------------------
 def base_rule(name: str) -> str:
     """``fuzzy:benchmark~benchmrk`` -> ``fuzzy:benchmark`` (every misspelling of one keyword together)."""
     return name.split("~", 1)[0] if name.startswith("fuzzy:") else name
 
 
-def rule_stats(project: "Project") -> list[dict]:
+def rule_stats(decisions: Iterable[Decision]) -> list[dict[str, Any]]:
     """Per code and rule: decided, accepted, rejected, acceptance (share accepted); worst first."""
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"accept": 0, "reject": 0})
-    for decision in load_decisions(project):
+    for decision in decisions:
         for rule in dict.fromkeys(base_rule(r) for r in decision.rules):
             counts[(decision.code, rule)][decision.decision] += 1
     rows = []
@@ -194,33 +217,3 @@ def rule_stats(project: "Project") -> list[dict]:
                      "rejected": count["reject"], "acceptance": round(count["accept"] / decided, 4)})
     rows.sort(key=lambda r: (r["acceptance"], -r["decided"], r["code"], r["rule"]))
     return rows
-
-
-def recode_suggestions(project: "Project", mapping: dict[str, str]) -> int:
-    """Apply a code rename/merge (old id -> new id) to pending suggestions and decisions.
-
-    A segment with pending suggestions for two merged codes keeps the higher-scoring one.
-    Returns the number of records changed.
-    """
-    folder = _folder(project)
-    if not folder.is_dir():
-        return 0
-    changed = 0
-    with _lock(project):
-        for path in [folder / "pending.jsonl", *sorted((folder / "decisions").glob("*.jsonl"))]:
-            records = _read(project, path)
-            hits = [r for r in records if r["code"] in mapping]
-            if not hits:
-                continue
-            for record in hits:
-                record["code"] = mapping[record["code"]]
-            changed += len(hits)
-            if path.name == "pending.jsonl":
-                best: dict[tuple[str, str], dict] = {}
-                for record in records:
-                    key = (record["segment"], record["code"])
-                    if key not in best or record.get("score", 0) > best[key].get("score", 0):
-                        best[key] = record
-                records = sorted(best.values(), key=lambda r: (r["transcript"], r["segment"], r["code"]))
-            _write(path, records)
-    return changed

@@ -1,0 +1,127 @@
+"""Inter-coder reliability statistics over *reliability data*: pure functions, no project.
+
+Reliability data is a list of units, each a list holding one value per coder, ``None`` where
+that coder gave no value (missing data). Percent agreement and Cohen's kappa (two coders) are
+the usual ones; Krippendorff's alpha (nominal) uses the coincidence-matrix method, so any
+number of coders and missing values are allowed, and its confidence interval is a percentile
+bootstrap over units (seeded, reproducible). A statistic without a value for the data raises
+:class:`~qualcode.errors.UndefinedStatistic` saying why.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+
+from qualcode.errors import UndefinedStatistic as Undefined
+
+Units = Sequence[Sequence[Hashable | None]]
+NO_PAIRS = "no unit has values from two or more coders"
+ONE_VALUE = "every value is the same, so there is no variation to measure"
+
+
+def percent_agreement(units: Units) -> float:
+    """Percent (0-100) of agreeing coder pairs among all pairs of coders who both coded a unit.
+
+    With two coders and no missing data this is the share of units they agree on.
+    """
+    pairs = agreeing = 0
+    for unit in units:
+        counts = Counter(v for v in unit if v is not None)
+        m = sum(counts.values())
+        pairs += m * (m - 1) // 2
+        agreeing += sum(c * (c - 1) // 2 for c in counts.values())
+    if not pairs:
+        raise Undefined(NO_PAIRS)
+    return 100.0 * agreeing / pairs
+
+
+def cohen_kappa(units: Units) -> float:
+    """Cohen's kappa of exactly two coders, over the units both coded."""
+    if any(len(unit) != 2 for unit in units):
+        raise ValueError("Cohen's kappa compares exactly two coders")
+    pairs = [(a, b) for a, b in units if a is not None and b is not None]
+    n = len(pairs)
+    if not n:
+        raise Undefined(NO_PAIRS)
+    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    chance = sum(first[v] * second[v] for v in first)  # expected agreement times n**2
+    if chance == n * n:
+        raise Undefined(ONE_VALUE)
+    observed = sum(a == b for a, b in pairs) / n
+    expected = chance / (n * n)
+    return (observed - expected) / (1 - expected)
+
+
+def coincidence_rows(units: Units, categories: Sequence[Hashable] | None = None) -> np.ndarray:
+    """Each unit's contribution to the coincidence matrix (units x K x K).
+
+    A unit with m >= 2 values adds every ordered pair of values from different coders, weighted
+    1/(m-1); units with fewer than two values add nothing.
+    """
+    if categories is None:
+        categories = list(dict.fromkeys(v for unit in units for v in unit if v is not None))
+    index = {c: i for i, c in enumerate(categories)}
+    counts = np.zeros((len(units), len(categories)))
+    for u, unit in enumerate(units):
+        for value in unit:
+            if value is not None:
+                counts[u, index[value]] += 1
+    m = counts.sum(axis=1)
+    weight = np.divide(1.0, m - 1, out=np.zeros_like(m), where=m >= 2)
+    pairs = np.einsum("uk,ul->ukl", counts, counts) - counts[:, :, None] * np.eye(len(categories))
+    return pairs * weight[:, None, None]
+
+
+def _alphas(matrices: np.ndarray) -> np.ndarray:
+    """Nominal alpha of each coincidence matrix in a stack (... x K x K); NaN where undefined."""
+    n_c = matrices.sum(axis=-1)
+    n = n_c.sum(axis=-1)
+    expected = n * n - (n_c**2).sum(axis=-1)  # sum of n_c * n_k over c != k
+    observed = n - np.trace(matrices, axis1=-2, axis2=-1)  # sum of o_ck over c != k
+    defined = expected > 1e-9 * np.maximum(n * n, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(defined, 1 - (n - 1) * observed / np.where(defined, expected, 1), np.nan)
+
+
+def krippendorff_alpha(units: Units, categories: Sequence[Hashable] | None = None) -> float:
+    """Krippendorff's alpha for nominal data: 1 - observed / expected disagreement."""
+    matrix = coincidence_rows(units, categories).sum(axis=0)
+    if matrix.sum() <= 0:
+        raise Undefined(NO_PAIRS)
+    alpha = float(_alphas(matrix))
+    if np.isnan(alpha):
+        raise Undefined(ONE_VALUE)
+    return alpha
+
+
+def bootstrap_alphas(rows: np.ndarray, samples: int, seed: int) -> np.ndarray:
+    """Alpha of ``samples`` resamples (with replacement) of the units behind ``rows``.
+
+    ``rows`` are per-unit coincidence contributions (see :func:`coincidence_rows`); units
+    without pairable values are left out before resampling. Undefined replicates are NaN. The
+    same ``seed`` and data always give the same replicates.
+    """
+    rows = rows[rows.sum(axis=(1, 2)) > 0]
+    if samples <= 0 or not len(rows):
+        return np.full(max(samples, 0), np.nan)
+    rng = np.random.default_rng(seed)
+    size = len(rows)
+    chunk = max(1, 4_000_000 // rows[0].size // size)
+    out = []
+    for start in range(0, samples, chunk):
+        picks = rng.integers(0, size, size=(min(chunk, samples - start), size))
+        out.append(_alphas(rows[picks].sum(axis=1)))
+    return np.concatenate(out)
+
+
+def percentile_interval(replicates: np.ndarray, level: float = 0.95) -> tuple[float, float] | None:
+    """The central ``level`` percentile interval of the defined replicates, or None."""
+    defined = replicates[~np.isnan(replicates)]
+    if not len(defined):
+        return None
+    tail = (100 - 100 * level) / 2
+    low, high = np.percentile(defined, [tail, 100 - tail])
+    return float(low), float(high)

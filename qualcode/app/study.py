@@ -1,0 +1,249 @@
+"""The opened project: what the command line and notebooks work with.
+
+A :class:`Study` holds a :class:`~qualcode.study.project.Project` (its root and settings) and
+loads each part on first use, once: the corpus, the codebook, the spaCy pipeline and the two
+stores. The stages below it never see a ``Study``; each method hands them the parts they need
+and calls one stage function. So a notebook gets the same numbers as the command line::
+
+    import qualcode
+    study = qualcode.open_project("path/to/study")
+    study.matrix(measure="share")
+
+Warnings (an edited transcript, an attribute conflict…) go to the ``warn`` callback when one is
+given (the CLI prints them on stderr), else through Python's :mod:`warnings` module as
+:class:`~qualcode.errors.QualcodeWarning`; either way they are kept in :attr:`Study.warnings`.
+Heavy libraries (pandas, numpy, spaCy) are imported only by the methods that need them.
+"""
+
+from __future__ import annotations
+
+import warnings as _warnings
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qualcode.codebook.model import Codebook
+from qualcode.codebook.parse import load_codebook
+from qualcode.coding import handcoding
+from qualcode.coding.identity import split_coders
+from qualcode.coding.records import Note
+from qualcode.coding.resolve import CodingSet, Move, load_codings, save_reanchored
+from qualcode.coding.store import CodingStore
+from qualcode.errors import QualcodeWarning
+from qualcode.study.config import Config
+from qualcode.study.corpus import Corpus, load_corpus
+from qualcode.study.project import Project, locate_project
+from qualcode.suggest.records import DEFAULT_MIN_SCORE, Suggestion, scope_codes
+from qualcode.suggest.store import Decision, SuggestionStore, rule_stats
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from spacy.language import Language
+
+    from qualcode.analysis.selection import Selection
+    from qualcode.suggest.engine import Progress
+    from qualcode.suggest.evaluate import Evaluation
+    from qualcode.suggest.review import Review
+
+Warn = Callable[[str], None]
+Coders = str | Sequence[str] | None
+
+
+def open_project(directory: str | Path | None = None, warn: Warn | None = None) -> Study:
+    """Open the project at ``directory`` (or the nearest one above the current folder).
+
+    Raises :class:`qualcode.QualcodeError` (a :class:`~qualcode.errors.ProjectNotFoundError` or
+    :class:`~qualcode.errors.ConfigError`) when there is no valid project there.
+    """
+    return Study(locate_project(directory), warn=warn)
+
+
+class Study:
+    """A project with its parts loaded on first use (see the module docstring)."""
+
+    def __init__(self, project: Project, warn: Warn | None = None):
+        self.project = project
+        self._warn = warn
+        self.warnings: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"<qualcode.Study {self.project.root}>"
+
+    # -- the project ---------------------------------------------------------------------------
+    @property
+    def root(self) -> Path:
+        return self.project.root
+
+    @property
+    def config(self) -> Config:
+        return self.project.config
+
+    def display(self, path: Path | str) -> str:
+        return self.project.display(path)
+
+    def path(self, relative: str | Path) -> Path:
+        """A project-relative path (refusing one that leaves the project)."""
+        return self.project.path(relative)
+
+    def warning(self, message: str) -> None:
+        """Record a warning once and pass it on (callback, else Python's warnings module)."""
+        if message in self.warnings:
+            return
+        self.warnings.append(message)
+        if self._warn is not None:
+            self._warn(message)
+        else:
+            _warnings.warn(message, QualcodeWarning, stacklevel=3)
+
+    # -- parts, loaded once --------------------------------------------------------------------
+    @cached_property
+    def corpus(self) -> Corpus:
+        """Every transcript and its segments."""
+        return load_corpus(self.project, self.warning)
+
+    @cached_property
+    def codebook(self) -> Codebook:
+        """The codebook, structurally validated. spaCy pattern schemas are checked where patterns
+        are used (``codebook validate``, ``check``, the matcher): importing spaCy costs seconds
+        that hand-coding commands should not pay."""
+        path = self.project.codebook_path
+        return load_codebook(path, display=self.project.display(path), check_patterns=False)
+
+    @cached_property
+    def nlp(self) -> Language:
+        from qualcode.suggest.nlp import load_nlp
+
+        return load_nlp(self.config.nlp)
+
+    @cached_property
+    def store(self) -> CodingStore:
+        return CodingStore(self.project.codings_dir, self.project.display)
+
+    @cached_property
+    def suggestion_store(self) -> SuggestionStore:
+        return SuggestionStore(self.project.suggestions_dir, self.project.display)
+
+    # -- codings ---------------------------------------------------------------------------------
+    def load_codings(self, coders: Coders = None, warn_orphans: bool = True) -> CodingSet:
+        """All (or some) coders' codings resolved against today's transcripts (nothing is written)."""
+        names = None if coders is None else split_coders(coders)
+        return load_codings(self.store, self.corpus, self.codebook, names, self.warning, warn_orphans)
+
+    def code(self, segment_id: str, code_ids: Sequence[str], coder: str, memo: str = "",
+             source: str = "manual") -> tuple[list[str], list[str]]:
+        """Code a segment; return ``(added, already present)``."""
+        return handcoding.add_codings(self.store, self.corpus, self.codebook, segment_id, code_ids, coder, memo,
+                                      source, self.warning)
+
+    def uncode(self, segment_id: str, code_ids: Sequence[str], coder: str) -> list[str]:
+        """Remove codes from a segment; return those removed."""
+        return handcoding.remove_codings(self.store, self.corpus, self.codebook, segment_id, code_ids, coder)
+
+    def annotate(self, segment_id: str, text: str, coder: str) -> Note:
+        """Attach a note to a segment."""
+        return handcoding.annotate(self.store, self.corpus, segment_id, text, coder)
+
+    def remove_notes(self, segment_id: str, coder: str, text: str | None = None) -> int:
+        return handcoding.remove_notes(self.store, self.corpus, segment_id, coder, text)
+
+    def mark_done(self, transcript_ids: Sequence[str], coder: str, undo: bool = False) -> list[str]:
+        """Mark transcripts fully coded by ``coder`` (or unmark); return those changed."""
+        return handcoding.mark_done(self.store, self.corpus, transcript_ids, coder, undo)
+
+    def reanchor(self, coders: Coders = None) -> list[Move]:
+        """Save the new anchors of codings that transcript edits moved; return the moves."""
+        names = None if coders is None else split_coders(coders)
+        return save_reanchored(self.store, self.corpus, names)
+
+    # -- suggestions ---------------------------------------------------------------------------
+    def suggest(self, transcript: str | None = None, code: str | None = None,
+                min_score: float = DEFAULT_MIN_SCORE, progress: Progress | None = None) -> list[Suggestion]:
+        """Suggestions for the coded-speaker segments (of one transcript, for one code subtree)."""
+        from qualcode.suggest.engine import suggest
+
+        return suggest(self.corpus, self.codebook, self.nlp, transcript, code, min_score, progress)
+
+    def save_suggestions(self, suggestions: list[Suggestion], transcript: str | None = None,
+                         code: str | None = None) -> int:
+        """Replace the pending suggestions of this scope (a transcript, a code subtree, or all)."""
+        return self.suggestion_store.save_pending(suggestions, transcript, scope_codes(self.codebook, code))
+
+    def pending_suggestions(self) -> list[Suggestion]:
+        """Saved pending suggestions whose segment and code still exist."""
+        return self.suggestion_store.load_pending(self.corpus.segment_index, self.codebook)
+
+    def decisions(self, coder: str | None = None) -> list[Decision]:
+        """Review decisions (of one coder, or everyone's) on segments that still exist."""
+        return self.suggestion_store.load_decisions(self.corpus.segment_index, coder)
+
+    def rule_stats(self) -> list[dict[str, Any]]:
+        """Per code and rule, how often review accepted its suggestions."""
+        return rule_stats(self.decisions())
+
+    def open_review(self, coder: str, transcript: str | None = None, code: str | None = None,
+                    min_score: float = DEFAULT_MIN_SCORE) -> tuple[Review, bool]:
+        """The coder's review queue (suggestions computed and saved first when none are saved)."""
+        from qualcode.suggest.review import ReviewParts, open_review
+
+        parts = ReviewParts(self.store, self.suggestion_store, self.corpus, self.codebook)
+        return open_review(parts, coder, lambda: self.suggest(transcript, code, min_score), transcript, code,
+                           min_score)
+
+    def evaluate(self, gold: str = "gold", coder: str | None = None, level: str = "top",
+                 min_score: float = DEFAULT_MIN_SCORE) -> Evaluation:
+        """Score the suggestions (or ``coder``'s codings) against the ``gold`` coder."""
+        from qualcode.suggest.evaluate import evaluate
+
+        gold_set = self.load_codings([gold])
+        if coder is None:
+            return evaluate(self.corpus, self.codebook, gold_set, level, min_score, nlp=self.nlp)
+        return evaluate(self.corpus, self.codebook, gold_set, level, min_score, other=self.load_codings([coder]))
+
+    # -- analysis --------------------------------------------------------------------------------
+    def select(self, coders: Coders = None, include_suggestions: bool = False, min_score: float = 0.0,
+               suggestions: Sequence[Suggestion] | None = None) -> Selection:
+        """The codings a matrix or report counts: these coders' (all when None), plus the current
+        suggestions at or above ``min_score`` as the coder 'suggestions' when asked."""
+        from qualcode.analysis.selection import select
+
+        codings = self.load_codings(coders)
+        if include_suggestions and suggestions is None:
+            suggestions = self.suggest(min_score=min_score)
+        return select(codings, suggestions if include_suggestions else None, min_score)
+
+    # -- the public data frames (see "Using qualcode from Python" in the README) -----------------
+    def segments(self) -> pd.DataFrame:
+        """One row per segment: id, transcript, case, speaker, start, end, text, skipped, + attributes."""
+        from qualcode.analysis.frames import segments_frame
+
+        return segments_frame(self.corpus)
+
+    def codings(self, coders: Coders = None) -> pd.DataFrame:
+        """One row per coding: transcript, case, segment, speaker, code, coder, source, quote, memo,
+        + attributes."""
+        from qualcode.analysis.frames import codings_frame
+
+        return codings_frame(self.corpus, self.load_codings(coders))
+
+    def matrix(self, measure: str = "segments", by: str | Sequence[str] | None = "case", level: str = "top",
+               coders: Coders = None) -> pd.DataFrame:
+        """Codes x values of ``by`` (default: the case attribute): the numbers of ``qualcode matrix``."""
+        from qualcode.analysis.matrix import build_matrix
+
+        return build_matrix(self.corpus, self.codebook, self.select(coders).codings, by, measure, level)
+
+    def agreement(self, coders: Coders = None, level: str = "all", bootstrap: int = 1000,
+                  seed: int = 1) -> pd.DataFrame:
+        """Per code: agreement (%), kappa, alpha, alpha_low, alpha_high, units (as ``qualcode agree``)."""
+        from qualcode.analysis.agreement import compare, prepare
+        from qualcode.analysis.frames import agreement_frame
+
+        found = prepare(self.load_codings(coders), self.corpus, self.codebook, (), level)
+        return agreement_frame(compare(found.table, found.codes, found.groups, bootstrap, seed))
+
+    def suggestions(self, min_score: float = DEFAULT_MIN_SCORE) -> pd.DataFrame:
+        """One row per current suggestion: segment, transcript, code, score, rules."""
+        from qualcode.analysis.frames import suggestions_frame
+
+        return suggestions_frame(self.suggest(min_score=min_score))

@@ -1,0 +1,268 @@
+"""Codebook YAML -> :class:`~qualcode.codebook.model.Codebook`, collecting *every* problem.
+
+:func:`validate_codebook` reports YAML syntax, tabs, unknown keys with a did-you-mean, bad or
+duplicate ids, empty keywords, malformed spaCy patterns and bad colours, each with the file line
+it comes from, so a team fixes a codebook in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from qualcode.codebook.model import COLOR_PATTERN, ID_PATTERN, Code, Codebook, normalise_color
+from qualcode.common.didyoumean import hint
+from qualcode.common.yamlfile import LineDict, LineList, load_yaml, scalar_to_str, tab_problems
+from qualcode.errors import CodebookError, Problem
+
+TOP_KEYS = ("name", "version", "description", "codes")
+CODE_KEYS = (
+    "id",
+    "label",
+    "definition",
+    "include",
+    "exclude",
+    "examples",
+    "keywords",
+    "exclude_keywords",
+    "patterns",
+    "exclusive",
+    "color",
+    "children",
+)
+
+
+def load_codebook(path: Path, display: str | None = None, check_patterns: bool = True) -> Codebook:
+    """Load and validate; raise CodebookError listing every problem.
+
+    ``check_patterns=False`` skips the spaCy schema check of token patterns (importing spaCy
+    costs seconds), for commands that never match: hand coding, retrieval, reports.
+    """
+    codebook, problems = validate_codebook(path, display, check_patterns)
+    if problems:
+        raise CodebookError(problems)
+    assert codebook is not None
+    return codebook
+
+
+def validate_codebook(path: Path, display: str | None = None, check_patterns: bool = True) -> tuple[Codebook | None, list[Problem]]:
+    """Return ``(codebook or None, problems)``; the codebook is None when any problem exists."""
+    display = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem(display, 0, "codebook file not found; create it or set 'codebook' in qualcode.yaml")]
+    except OSError as exc:
+        return None, [Problem(display, 0, f"cannot read the codebook: {exc.strerror}")]
+    try:
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, [Problem(display, line, "not valid UTF-8; save the codebook as UTF-8")]
+    codebook, problems = parse_codebook(text, display, check_patterns)
+    if codebook is not None:
+        codebook.path = path
+        codebook.sha256 = hashlib.sha256(raw).hexdigest()
+    return codebook, problems
+
+
+def parse_codebook(text: str, display: str = "codebook", check_patterns: bool = True) -> tuple[Codebook | None, list[Problem]]:
+    """Parse and validate codebook YAML text (spaCy pattern schemas too, unless told not to)."""
+    tabs = tab_problems(text, display)
+    data, yaml_problems = load_yaml(text, display)
+    tab_lines = {p.line for p in tabs}
+    problems = tabs + [p for p in yaml_problems if p.line not in tab_lines]
+    if data is None:
+        if not problems:
+            problems.append(Problem(display, 1, "the codebook is empty; it needs at least 'name' and 'codes'"))
+        return None, sorted(problems)
+    if not isinstance(data, LineDict):
+        return None, sorted(problems + [Problem(display, 1, "the codebook must be a mapping with 'name' and 'codes'")])
+
+    checker = _Checker(display, check_patterns)
+    checker.problems += problems
+    for key in data:
+        if key not in TOP_KEYS:
+            checker.add(data.line_of(key), f"unknown top-level key '{key}'{hint(str(key), TOP_KEYS)}")
+    name = checker.text(data, "name", data.line) or ""
+    if "name" not in data:
+        checker.add(1, "the codebook has no 'name'; add e.g. 'name: District practices'")
+    version = checker.text(data, "version", data.line) or ""
+    description = checker.text(data, "description", data.line) or ""
+    codes_value = data.get("codes")
+    codes: list[Code] = []
+    if codes_value is None:
+        checker.add(data.line, "the codebook has no 'codes'; add a list of codes, each with an 'id'")
+    elif not isinstance(codes_value, LineList):
+        checker.add(data.line_of("codes"), "'codes' must be a list of codes (each item starts with '- id: ...')")
+    else:
+        codes = checker.codes(codes_value, parent=None)
+        if not codes_value:
+            checker.add(data.line_of("codes"), "'codes' is empty; add at least one code")
+    problems = sorted(set(checker.problems))
+    if problems:
+        return None, problems
+    return Codebook(name=name, version=version, description=description, codes=codes, display=display), []
+
+
+class _Checker:
+    """Walks the YAML tree, building codes and collecting problems."""
+
+    def __init__(self, display: str, check_patterns: bool = True):
+        self.display = display
+        self.check_patterns = check_patterns
+        self.problems: list[Problem] = []
+        self.seen_ids: dict[str, int] = {}
+
+    def add(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.display, line, message))
+
+    def text(self, mapping: LineDict, key: str, fallback_line: int) -> str | None:
+        if key not in mapping or mapping[key] is None:
+            return None
+        value = mapping[key]
+        if isinstance(value, (dict, list)):
+            self.add(mapping.line_of(key), f"'{key}' must be text, not a list or mapping")
+            return None
+        return scalar_to_str(value).strip()
+
+    def codes(self, items: LineList, parent: str | None) -> list[Code]:
+        codes = []
+        for index, item in enumerate(items):
+            line = items.line_of(index)
+            if not isinstance(item, LineDict):
+                self.add(line, "each code must be a mapping starting with 'id: ...'")
+                continue
+            code = self.code(item, parent)
+            if code is not None:
+                codes.append(code)
+        return codes
+
+    def code(self, item: LineDict, parent: str | None) -> Code | None:
+        line = item.line
+        for key in item:
+            if key not in CODE_KEYS:
+                self.add(item.line_of(key), f"unknown key '{key}'{hint(str(key), CODE_KEYS)}")
+        raw_id = item.get("id")
+        if raw_id is None:
+            self.add(line, "code without an 'id'; add e.g. 'id: data_use' (lower case, digits and _)")
+            code_id = None
+        else:
+            code_id = scalar_to_str(raw_id)
+            id_line = item.line_of("id")
+            if not ID_PATTERN.match(code_id):
+                suggestion = re.sub(r"[^a-z0-9_]+", "_", code_id.lower()).strip("_")
+                self.add(id_line, f"code id '{code_id}' may only use a-z, 0-9 and _; e.g. '{suggestion}'")
+            elif code_id in self.seen_ids:
+                self.add(id_line, f"duplicate code id '{code_id}' (first on line {self.seen_ids[code_id]}); ids must be unique across the codebook")
+            else:
+                self.seen_ids[code_id] = id_line
+        name = code_id or "?"
+        code = Code(id=code_id or "", parent=parent, line=line)
+        code.label = self.text(item, "label", line) or ""
+        code.definition = self.text(item, "definition", line) or ""
+        code.include = self.text(item, "include", line) or ""
+        code.exclude = self.text(item, "exclude", line) or ""
+        code.examples = self.strings(item, "examples", name, allow_empty=False)[0]
+        code.keywords, code.keyword_lines = self.strings(item, "keywords", name, allow_empty=False)
+        code.exclude_keywords = self.strings(item, "exclude_keywords", name, allow_empty=False)[0]
+        code.patterns, code.pattern_lines = self.patterns(item, name)
+        exclusive = item.get("exclusive", False)
+        if not isinstance(exclusive, bool):
+            self.add(item.line_of("exclusive"), f"code '{name}': 'exclusive' must be true or false")
+        code.exclusive = exclusive is True
+        color = item.get("color")
+        if color is not None:
+            if not isinstance(color, str) or not COLOR_PATTERN.match(color):
+                self.add(item.line_of("color"), f"code '{name}': color '{color}' must look like \"#1f77b4\" (quote it in YAML)")
+            else:
+                code.color = normalise_color(color)
+        children = item.get("children")
+        if children is not None:
+            if not isinstance(children, LineList):
+                self.add(item.line_of("children"), f"code '{name}': 'children' must be a list of codes")
+            else:
+                code.children = self.codes(children, parent=code_id)
+        if code.exclusive and not code.children:
+            self.add(item.line_of("exclusive"), f"code '{name}' is exclusive but has no children; remove 'exclusive' or add children")
+        return code if code_id else None
+
+    def strings(self, item: LineDict, key: str, name: str, allow_empty: bool) -> tuple[list[str], list[int]]:
+        value = item.get(key)
+        if value is None:
+            if key in item:
+                self.add(item.line_of(key), f"code '{name}': '{key}' is empty; remove the key or add entries")
+            return [], []
+        if not isinstance(value, LineList):
+            self.add(item.line_of(key), f"code '{name}': '{key}' must be a list (one '- entry' per line)")
+            return [], []
+        out, lines = [], []
+        seen = set()
+        for index, entry in enumerate(value):
+            line = value.line_of(index)
+            if entry is None or (isinstance(entry, str) and not entry.strip()):
+                singular = key[:-1] if key.endswith("s") else key
+                self.add(line, f"code '{name}' has an empty {singular.replace('_', ' ')}; remove the blank entry")
+                continue
+            if isinstance(entry, (dict, list)):
+                self.add(line, f"code '{name}': each entry of '{key}' must be text")
+                continue
+            entry = scalar_to_str(entry).strip()
+            if key != "examples" and entry.casefold() in seen:
+                self.add(line, f"code '{name}': '{entry}' is listed twice in '{key}'; remove one")
+                continue
+            seen.add(entry.casefold())
+            out.append(entry)
+            lines.append(line)
+        return out, lines
+
+    def patterns(self, item: LineDict, name: str) -> tuple[list[list[dict]], list[int]]:
+        value = item.get("patterns")
+        if value is None:
+            return [], []
+        if not isinstance(value, LineList):
+            self.add(item.line_of("patterns"), f"code '{name}': 'patterns' must be a list of token patterns")
+            return [], []
+        out, lines = [], []
+        for index, pattern in enumerate(value):
+            line = value.line_of(index)
+            if not isinstance(pattern, LineList) or not pattern or not all(isinstance(t, dict) for t in pattern):
+                self.add(line, f"code '{name}': a pattern must be a non-empty list of token dicts, "
+                               "e.g. [{LEMMA: look}, {LOWER: at}, {LEMMA: datum}]")
+                continue
+            plain = _plain(pattern)
+            errors = _pattern_errors(plain) if self.check_patterns else []
+            if errors:
+                self.add(line, f"code '{name}': invalid spaCy pattern: {'; '.join(errors)}")
+                continue
+            out.append(plain)
+            lines.append(line)
+        return out, lines
+
+
+def _pattern_errors(pattern: list[dict]) -> list[str]:
+    from spacy.schemas import validate_token_pattern  # heavy import: only when checking
+
+    return validate_token_pattern(pattern)
+
+
+def pattern_problems(codebook: Codebook) -> list[Problem]:
+    """spaCy schema problems of every pattern of a codebook loaded without that check."""
+    problems = []
+    for code in codebook.walk():
+        for pattern, line in zip(code.patterns, code.pattern_lines):
+            errors = _pattern_errors(pattern)
+            if errors:
+                problems.append(Problem(codebook.display, line, f"code '{code.id}': invalid spaCy pattern: {'; '.join(errors)}"))
+    return problems
+
+
+def _plain(value):
+    """LineDict/LineList -> plain dict/list (spaCy's validator wants plain types)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,225 @@
+"""Stored codings resolved against the current transcripts and codebook, in memory.
+
+:func:`load_codings` reads coders' files and matches every coding to today's segments:
+unchanged segments keep their codings, edited ones are re-anchored (see
+:mod:`qualcode.coding.anchoring`), and codings whose text is gone are *orphans*, kept until the
+user decides. Nothing is written: a listing, a matrix or a report never leaves a diff. The new
+anchors are saved only by commands that write a coder's file anyway (they call
+:func:`reanchor_file` inside their transaction) or explicitly by ``qualcode reanchor``
+(:func:`save_reanchored`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from qualcode.codebook.model import Codebook
+from qualcode.coding.anchoring import anchor_for, reanchor
+from qualcode.coding.records import Coding, Note, coder_slug
+from qualcode.coding.store import CoderFile, CodingStore
+from qualcode.common.didyoumean import hint
+from qualcode.errors import UnknownCoderError
+from qualcode.study.corpus import Corpus
+
+Warn = Callable[[str], None]
+#: A re-anchored coding: (as stored, as resolved, match score 0-100).
+Move = tuple[Coding, Coding, float]
+
+
+@dataclass
+class Orphan:
+    """A stored coding whose text can no longer be found."""
+
+    coding: Coding
+    reason: str
+
+
+@dataclass
+class CodingSet:
+    """Codings resolved against the current corpus and codebook."""
+
+    codings: list[Coding]
+    orphans: list[Orphan] = field(default_factory=list)
+    reanchored: list[Move] = field(default_factory=list)
+    unknown_codes: list[Coding] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    done: dict[str, set[str]] = field(default_factory=dict)  # coder -> transcript ids
+    coders: list[str] = field(default_factory=list)
+
+    def for_coders(self, coders: Iterable[str]) -> list[Coding]:
+        wanted = set(coders)
+        return [c for c in self.codings if c.coder in wanted]
+
+    def codes_by_segment(self, coders: Iterable[str] | None = None) -> dict[str, set[str]]:
+        """Segment id -> codes given by any of ``coders`` (all coders when None)."""
+        wanted = None if coders is None else set(coders)
+        out: dict[str, set[str]] = defaultdict(set)
+        for coding in self.codings:
+            if wanted is None or coding.coder in wanted:
+                out[coding.segment].add(coding.code)
+        return out
+
+    def covered(self, coder: str) -> set[str]:
+        """Transcripts the coder marked done or coded at least once."""
+        return set(self.done.get(coder, ())) | {c.transcript for c in self.codings if c.coder == coder}
+
+    def blind(self, coders: Sequence[str]) -> CodingSet:
+        """What coders coding blind may see: only their own codings and notes (everything when
+        no coder is named). A coder who has not coded yet sees nothing, which is not an error."""
+        return self.restricted(coders) if coders else self
+
+    def restricted(self, coders: Sequence[str]) -> CodingSet:
+        """The same resolution, for some of its coders only."""
+        wanted = {coder_slug(c) for c in coders}
+        keep = [c for c in self.coders if coder_slug(c) in wanted]
+
+        def mine(coder: str) -> bool:
+            return coder_slug(coder) in wanted
+
+        return CodingSet(
+            codings=[c for c in self.codings if mine(c.coder)],
+            orphans=[o for o in self.orphans if mine(o.coding.coder)],
+            reanchored=[m for m in self.reanchored if mine(m[0].coder)],
+            unknown_codes=[c for c in self.unknown_codes if mine(c.coder)],
+            notes=[n for n in self.notes if mine(n.coder)],
+            done={c: set(t) for c, t in self.done.items() if mine(c)},
+            coders=keep,
+        )
+
+
+def resolve_file(coder_file: CoderFile, corpus: Corpus, codebook: Codebook | None) -> CodingSet:
+    """Resolve one coder's stored records against the corpus; never changes ``coder_file``."""
+    result = CodingSet(
+        codings=[],
+        coders=[coder_file.coder],
+        notes=list(coder_file.notes),
+        done={coder_file.coder: set(coder_file.done)},
+    )
+    placed: dict[tuple[str, str], Coding] = {}
+    for coding in coder_file.codings.values():
+        if coding.transcript not in corpus.by_id:
+            result.orphans.append(Orphan(coding, f"transcript '{coding.transcript}' is gone"))
+            continue
+        resolved = coding
+        if coding.segment not in corpus.segment_index:
+            transcript = corpus.by_id[coding.transcript]
+            found = reanchor(coding.anchor, corpus.segments_by_transcript[coding.transcript], transcript.text)
+            if found is None:
+                result.orphans.append(Orphan(coding, "its text was edited or deleted beyond recognition"))
+                continue
+            segment, score = found
+            resolved = replace(coding, segment=segment.id, anchor=anchor_for(segment, transcript.text))
+            result.reanchored.append((coding, resolved, score))
+        if codebook is not None and resolved.code not in codebook:
+            result.unknown_codes.append(resolved)
+            continue
+        if resolved.key in placed:  # two old segments re-anchored onto one: keep the earlier coding
+            if resolved.timestamp >= placed[resolved.key].timestamp:
+                continue
+        placed[resolved.key] = resolved
+    result.codings = sorted(placed.values(), key=lambda c: (c.transcript, c.segment, c.code))
+    return result
+
+
+def select_files(store: CodingStore, coders: Iterable[str] | None = None) -> list[CoderFile]:
+    """Every coder's file, or the named coders' (an unknown name gets a did-you-mean)."""
+    files = store.read_all()
+    if coders is None:
+        return files
+    known = {coder_slug(f.coder): f for f in files}
+    chosen = []
+    for name in coders:
+        if coder_slug(name) not in known:
+            names = [f.coder for f in files]
+            raise UnknownCoderError(
+                f"no codings by coder '{name}'{hint(name, names)}; "
+                f"coders in this project: {', '.join(names) or 'none yet'}"
+            )
+        chosen.append(known[coder_slug(name)])
+    return list({id(f): f for f in chosen}.values())
+
+
+def load_codings(
+    store: CodingStore,
+    corpus: Corpus,
+    codebook: Codebook | None,
+    coders: Iterable[str] | None = None,
+    warn: Warn | None = None,
+    warn_orphans: bool = True,
+) -> CodingSet:
+    """All (or the named) coders' codings, resolved against the current transcripts.
+
+    Re-anchored codings, orphans (unless ``warn_orphans`` is False: the orphan commands list
+    them anyway) and codings of unknown codes are reported through ``warn``; the store is left
+    exactly as it was.
+    """
+    merged = CodingSet(codings=[])
+    for coder_file in select_files(store, coders):
+        resolved = resolve_file(coder_file, corpus, codebook)
+        merged.codings += resolved.codings
+        merged.orphans += resolved.orphans
+        merged.reanchored += resolved.reanchored
+        merged.unknown_codes += resolved.unknown_codes
+        merged.notes += resolved.notes
+        merged.done.update(resolved.done)
+        merged.coders += resolved.coders
+    if warn is not None:
+        _report(merged, warn, warn_orphans)
+    return merged
+
+
+def _report(found: CodingSet, warn: Warn, warn_orphans: bool) -> None:
+    if found.reanchored:
+        warn(
+            f"{len(found.reanchored)} coding(s) moved to the edited text of their segment after transcript edits "
+            "(resolved in memory; `qualcode reanchor` saves the new anchors)"
+        )
+    if found.orphans and warn_orphans:
+        warn(
+            f"{len(found.orphans)} orphaned coding(s): their text is no longer in the transcripts. "
+            "They are kept; review them with `qualcode orphans`"
+        )
+    if found.unknown_codes:
+        codes = sorted({c.code for c in found.unknown_codes})
+        warn(
+            f"{len(found.unknown_codes)} coding(s) use codes missing from the codebook ({', '.join(codes)}); "
+            "add the codes back or use `qualcode codebook rename/merge`"
+        )
+
+
+def reanchor_file(current: CoderFile, corpus: Corpus) -> list[Move]:
+    """Move a coder's re-anchorable codings onto their current segments, inside a transaction.
+
+    Changes ``current`` and queues a ``reanchor`` audit entry per moved coding; orphans and
+    codings of unknown codes stay as they are.
+    """
+    moves = resolve_file(current, corpus, None).reanchored
+    for old, new, score in moves:
+        stored = current.codings.get(old.key)
+        if stored is None:
+            continue
+        del current.codings[old.key]
+        if new.key not in current.codings:
+            current.codings[new.key] = replace(stored, segment=new.segment, anchor=new.anchor)
+        current.record(
+            "reanchor",
+            transcript=old.transcript,
+            segment=new.segment,
+            old_segment=old.segment,
+            code=old.code,
+            score=round(score, 1),
+        )
+    return moves
+
+
+def save_reanchored(store: CodingStore, corpus: Corpus, coders: Iterable[str] | None = None) -> list[Move]:
+    """Write the new anchors of every (or the named) coder's re-anchored codings; return the moves."""
+    moves: list[Move] = []
+    for coder_file in select_files(store, coders):
+        if not resolve_file(coder_file, corpus, None).reanchored:
+            continue
+        with store.transaction(coder_file.coder) as current:
+            moves += reanchor_file(current, corpus)
+    return moves

@@ -1,0 +1,96 @@
+"""``qualcode.yaml``: the project's settings, validated with every problem at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from qualcode.common.didyoumean import hint
+from qualcode.common.yamlfile import load_yaml, tab_problems
+from qualcode.errors import ConfigError, Problem
+
+CONFIG_FILE = "qualcode.yaml"
+SEGMENT_MODES = ("turn", "paragraph", "sentence")
+
+#: Interviewer labels whose turns are listed but never suggested, counted or offered for coding.
+DEFAULT_SPEAKERS_TO_SKIP = (
+    "Interviewer",
+    "Interviewer 1",
+    "Interviewer 2",
+    "Int",
+    "I",
+    "Q",
+    "Question",
+    "Moderator",
+    "Facilitator",
+    "Researcher",
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings in ``qualcode.yaml`` (every key optional; these are the defaults)."""
+
+    codebook: str = "codebooks/district-practices.yaml"
+    transcripts: str = "transcripts"
+    segment_by: str = "turn"
+    case_attribute: str = "case"
+    speakers_to_skip: tuple[str, ...] = DEFAULT_SPEAKERS_TO_SKIP
+    nlp: str | None = None
+
+    @property
+    def skip_set(self) -> frozenset[str]:
+        """The skipped speaker labels, case-folded for matching."""
+        return frozenset(s.casefold() for s in self.speakers_to_skip)
+
+
+CONFIG_KEYS = tuple(f.name for f in fields(Config))
+
+
+def parse_config(text: str, filename: str = CONFIG_FILE) -> Config:
+    """Validate the text of a ``qualcode.yaml``; raise ConfigError listing every problem."""
+    problems = tab_problems(text, filename)
+    data, yaml_problems = load_yaml(text, filename)
+    problems += [p for p in yaml_problems if p.line not in {t.line for t in problems}]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.append(Problem(filename, getattr(data, "line", 1), "the file must be a mapping of keys to values"))
+        data = {}
+    values = {}
+    for key, value in data.items():
+        line = data.line_of(key)
+        if key not in CONFIG_KEYS:
+            problems.append(Problem(filename, line, f"unknown key '{key}'{hint(str(key), CONFIG_KEYS)}"))
+            continue
+        problem = _check_value(key, value)
+        if problem:
+            problems.append(Problem(filename, line, problem))
+            continue
+        values[key] = tuple(value) if key == "speakers_to_skip" else value
+    for key in ("codebook", "transcripts"):
+        if key in values and (Path(values[key]).is_absolute() or ".." in Path(values[key]).parts):
+            problems.append(
+                Problem(filename, data.line_of(key), f"'{key}' must be a path inside the project, not '{values[key]}'")
+            )
+            values.pop(key)
+    if problems:
+        raise ConfigError(problems=sorted(set(problems)))
+    return Config(**values)
+
+
+def _check_value(key: str, value: Any) -> str | None:
+    if key in ("codebook", "transcripts", "case_attribute"):
+        if not isinstance(value, str) or not value.strip():
+            return f"'{key}' must be a non-empty text value"
+    elif key == "segment_by":
+        if value not in SEGMENT_MODES:
+            return f"'segment_by' must be one of {', '.join(SEGMENT_MODES)}, not '{value}'{hint(str(value), SEGMENT_MODES)}"
+    elif key == "speakers_to_skip":
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            return "'speakers_to_skip' must be a list of speaker labels, e.g. [Interviewer, Q]"
+    elif key == "nlp":
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            return "'nlp' must be the name of an installed spaCy package, e.g. en_core_web_sm"
+    return None
