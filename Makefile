@@ -6,12 +6,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 QC := $(BIN)/qualcode
 
-.PHONY: demo test bench clean
+.PHONY: demo test lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -46,6 +46,16 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The quality gate: lint and format check (ruff), types (mypy). `make format` fixes what it can.
+lint: $(STAMP)
+	$(BIN)/ruff check qualcode tests benchmarks
+	$(BIN)/ruff format --check qualcode tests benchmarks
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix qualcode tests benchmarks
+	$(BIN)/ruff format qualcode tests benchmarks
 
 clean:
 	rm -rf $(VENV) .pytest_cache

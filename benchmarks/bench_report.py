@@ -27,11 +27,54 @@ from qualcode.project import open_project  # noqa: E402
 from qualcode.report import render_report, report_context  # noqa: E402
 
 ROLES = ("teacher", "principal", "coach", "district administrator", "parent")
-VOCABULARY = (
-    "we the students teachers data coach team plan every week school district families support learning "
-    "reading math intervention principal meeting together results benchmark goals kids time year grade "
-    "really think because about what when they our their this that with for and but so just like"
-).split()
+VOCABULARY = [
+    "we",
+    "the",
+    "students",
+    "teachers",
+    "data",
+    "coach",
+    "team",
+    "plan",
+    "every",
+    "week",
+    "school",
+    "district",
+    "families",
+    "support",
+    "learning",
+    "reading",
+    "math",
+    "intervention",
+    "principal",
+    "meeting",
+    "together",
+    "results",
+    "benchmark",
+    "goals",
+    "kids",
+    "time",
+    "year",
+    "grade",
+    "really",
+    "think",
+    "because",
+    "about",
+    "what",
+    "when",
+    "they",
+    "our",
+    "their",
+    "this",
+    "that",
+    "with",
+    "for",
+    "and",
+    "but",
+    "so",
+    "just",
+    "like",
+]
 
 
 def synthetic_project(folder: Path, words: int, seed: int = 7) -> Path:
@@ -76,10 +119,14 @@ def measure(label: str, project, selection: Selection) -> None:
     html = render_report(context)
     rendered = time.perf_counter()
     words = sum(len(s.text.split()) for s in project.corpus.segments)
-    print(f"{label}: {words:,} words, {len(project.corpus.segments):,} segments, "
-          f"{len(context['data']['quotes']):,} coded segments, {len(selection.codings):,} codings")
-    print(f"  collect {collected - start:.2f} s, render {rendered - collected:.2f} s, "
-          f"size {len(html.encode('utf-8')) / 1024:,.0f} KB")
+    print(
+        f"{label}: {words:,} words, {len(project.corpus.segments):,} segments, "
+        f"{len(context['data']['quotes']):,} coded segments, {len(selection.codings):,} codings"
+    )
+    print(
+        f"  collect {collected - start:.2f} s, render {rendered - collected:.2f} s, "
+        f"size {len(html.encode('utf-8')) / 1024:,.0f} KB"
+    )
 
 
 def main() -> None:

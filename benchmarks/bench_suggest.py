@@ -60,13 +60,19 @@ def run(label: str, root: Path) -> None:
     expected = Counter(s.text for s in segments)  # copies repeat texts: each copy is parsed once
     parsed = sum(counting.texts[text] for text in expected)
     once = all(counting.texts[text] == n for text, n in expected.items())
-    print(f"{label}: {len(project.transcripts)} transcripts, {len(segments):,} segments of coded speakers, "
-          f"{words:,} words in them")
+    print(
+        f"{label}: {len(project.transcripts)} transcripts, {len(segments):,} segments of coded speakers, "
+        f"{words:,} words in them"
+    )
     print(f"  load transcripts + segments: {loaded:6.2f} s")
-    print(f"  suggest:                     {elapsed:6.2f} s  ({len(segments) / elapsed:,.0f} segments/s, "
-          f"{words / elapsed:,.0f} words/s), {len(found):,} suggestions; CPU {cpu:.2f} s")
-    print(f"  segments through nlp.pipe: {parsed:,} for {len(segments):,} segments"
-          + (" (each exactly once)" if once else "  <-- NOT exactly once"))
+    print(
+        f"  suggest:                     {elapsed:6.2f} s  ({len(segments) / elapsed:,.0f} segments/s, "
+        f"{words / elapsed:,.0f} words/s), {len(found):,} suggestions; CPU {cpu:.2f} s"
+    )
+    print(
+        f"  segments through nlp.pipe: {parsed:,} for {len(segments):,} segments"
+        + (" (each exactly once)" if once else "  <-- NOT exactly once")
+    )
 
 
 def synthetic(target_words: int, folder: Path) -> Path:

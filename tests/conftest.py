@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from qualcode.cli.app import main
 from qualcode.app.study import open_project
+from qualcode.cli.app import main
 from tests.helpers import MINI_CODEBOOK, ProjectMaker
 
 

@@ -43,8 +43,13 @@ class ProjectMaker:
     def __init__(self, root: Path):
         self.root = root
 
-    def __call__(self, transcripts: dict[str, str | bytes] | None = None, config: str = "",
-                 codebook: str = MINI_CODEBOOK, name: str = "study") -> Path:
+    def __call__(
+        self,
+        transcripts: dict[str, str | bytes] | None = None,
+        config: str = "",
+        codebook: str = MINI_CODEBOOK,
+        name: str = "study",
+    ) -> Path:
         root = self.root / name
         (root / "transcripts").mkdir(parents=True, exist_ok=True)
         (root / "codebooks").mkdir(exist_ok=True)
@@ -218,7 +223,6 @@ def fake_suggestion(project, prefix, code, score, word=None):
     return FakeSuggestion(seg.id, seg.transcript, code, score, evidence)
 
 
-
 # ------------------------------------------------------------------------------------------------
 # Attack strings and the matrix study carrying them
 # ------------------------------------------------------------------------------------------------
@@ -233,13 +237,16 @@ def xss_study(make_project, name="xss"):
     transcripts["alder/teacher-01.txt"] = (
         TRANSCRIPTS["alder/teacher-01.txt"]
         .replace("role: teacher", f"role: '{IMG_PAYLOAD}'")
-        .replace("We look at the benchmark data together.", f"We look at the benchmark data together. {SCRIPT_PAYLOAD} {IMG_PAYLOAD}")
+        .replace(
+            "We look at the benchmark data together.",
+            f"We look at the benchmark data together. {SCRIPT_PAYLOAD} {IMG_PAYLOAD}",
+        )
     )
     transcripts["bayview/teacher-01.txt"] = TRANSCRIPTS["bayview/teacher-01.txt"].replace(
-        "case: Bayview", f"case: '{SCRIPT_PAYLOAD}'")
+        "case: Bayview", f"case: '{SCRIPT_PAYLOAD}'"
+    )
     codebook = MATRIX_CODEBOOK.replace("label: Family", f"label: '{IMG_PAYLOAD}{SCRIPT_PAYLOAD}'")
     return build_study(make_project, transcripts, codebook=codebook, name=name)
-
 
 
 # ------------------------------------------------------------------------------------------------
@@ -310,5 +317,3 @@ A: Not really.
 
 def spoken(project, transcript):
     return [s.id for s in project.corpus.segments_by_transcript[transcript] if not s.skipped]
-
-

@@ -14,8 +14,8 @@ from qualcode.analysis.agreement import (
     CodingTable,
     Undefined,
     bootstrap_alphas,
-    coincidence_rows,
     cohen_kappa,
+    coincidence_rows,
     compare,
     disagreements,
     group_values,
@@ -25,9 +25,11 @@ from qualcode.analysis.agreement import (
     report_section,
 )
 from qualcode.app.study import open_project
-from tests.helpers import ALDER, BAYVIEW, AGREEMENT_CODEBOOK as CODEBOOK, spoken
+from tests.helpers import AGREEMENT_CODEBOOK as CODEBOOK
+from tests.helpers import ALDER, BAYVIEW, spoken
 
 N = None
+
 
 def columns(units):
     """Reliability data (units x coders) as the krippendorff package wants it (coders x units)."""
@@ -58,7 +60,9 @@ def test_agreement_alpha_published_example_four_coders_with_missing_data():
     ]
     units = [list(u) for u in zip(*coders)]
     assert round(krippendorff_alpha(units), 3) == 0.743
-    assert krippendorff_alpha(units) == pytest.approx(krippendorff.alpha(columns(units), level_of_measurement="nominal"))
+    assert krippendorff_alpha(units) == pytest.approx(
+        krippendorff.alpha(columns(units), level_of_measurement="nominal")
+    )
 
 
 def test_agreement_binary_two_coders_hand_computed():
@@ -80,7 +84,9 @@ def test_agreement_three_coders_with_missing_data_hand_computed():
     # Coincidences: u1 adds o_aa = 6 pairs / 2 = 3; u2 o_ab = o_ba = 1; u3 o_bb = 2; u4 (one value) nothing.
     # n_a = 4, n_b = 3, n = 7: alpha = 1 - 6 * 2 / (49 - 16 - 9) = 0.5
     assert krippendorff_alpha(units) == pytest.approx(0.5)
-    assert krippendorff_alpha(units) == pytest.approx(krippendorff.alpha(columns(units), level_of_measurement="nominal"))
+    assert krippendorff_alpha(units) == pytest.approx(
+        krippendorff.alpha(columns(units), level_of_measurement="nominal")
+    )
     # Pairs: u1 3 agreeing, u2 1 disagreeing, u3 1 agreeing -> 4 of 5.
     assert percent_agreement(units) == pytest.approx(80.0)
     matrix = coincidence_rows(units, ["a", "b"]).sum(axis=0)
@@ -115,8 +121,9 @@ def test_agreement_no_unit_with_two_coders_is_undefined():
 def test_agreement_matches_independent_implementations_on_random_data(seed):
     rng = random.Random(seed)
     coders = rng.choice([2, 3, 5])
-    units = [[rng.choice([N, 0, 1, 2]) if coders > 2 else rng.choice([0, 1, 2]) for _ in range(coders)]
-             for _ in range(40)]
+    units = [
+        [rng.choice([N, 0, 1, 2]) if coders > 2 else rng.choice([0, 1, 2]) for _ in range(coders)] for _ in range(40)
+    ]
     expected = krippendorff.alpha(columns(units), level_of_measurement="nominal")
     assert krippendorff_alpha(units) == pytest.approx(expected)
     if coders == 2:
@@ -129,8 +136,11 @@ def test_agreement_matches_independent_implementations_on_random_data(seed):
 
 def random_units(seed=3, n=60):
     rng = random.Random(seed)
-    return [[rng.random() < 0.4, rng.random() < 0.4 if rng.random() < 0.3 else None] for _ in range(n)] + \
-           [[True, True]] * 10 + [[False, False]] * 20
+    return (
+        [[rng.random() < 0.4, rng.random() < 0.4 if rng.random() < 0.3 else None] for _ in range(n)]
+        + [[True, True]] * 10
+        + [[False, False]] * 20
+    )
 
 
 def test_agreement_bootstrap_is_reproducible_with_a_seed_and_varies_with_another():
@@ -181,17 +191,34 @@ def test_agreement_compare_json_contract_and_hand_computed_values():
         assert list(figures) == ["percent_agreement", "kappa", "alpha", "alpha_ci", "units", "coders"]
     # coaching: (F,F) (F,T) (T,F) (F,F) over the 4 units both covered.
     # po = 0.5, pe = (1*1 + 3*3) / 16 -> kappa = -1/3; alpha = 1 - 7 * 4 / (64 - 4 - 36) = -1/6
-    assert result["codes"]["coaching"] == {"percent_agreement": 50.0, "kappa": -0.3333, "alpha": -0.1667,
-                                           "alpha_ci": None, "units": 4, "coders": 2}
-    assert result["codes"]["data_use"] == {"percent_agreement": 100.0, "kappa": 1.0, "alpha": 1.0,
-                                           "alpha_ci": None, "units": 4, "coders": 2}
+    assert result["codes"]["coaching"] == {
+        "percent_agreement": 50.0,
+        "kappa": -0.3333,
+        "alpha": -0.1667,
+        "alpha_ci": None,
+        "units": 4,
+        "coders": 2,
+    }
+    assert result["codes"]["data_use"] == {
+        "percent_agreement": 100.0,
+        "kappa": 1.0,
+        "alpha": 1.0,
+        "alpha_ci": None,
+        "units": 4,
+        "coders": 2,
+    }
     # pooled over 12 decisions, 2 disagreeing; 6 presences of 24 values:
     # kappa = (10/12 - 0.625) / 0.375; alpha = 1 - 23 * 4 / (576 - 36 - 324)
     assert result["overall"] == {
-        "pooled": {"percent_agreement": 83.3333, "kappa": 0.5556, "alpha": round(1 - 92 / 216, 4), "alpha_ci": None,
-                   "decisions": 12, "codes": 3},
-        "mean": {"percent_agreement": 83.3333, "kappa": 0.5556, "alpha": round((1 - 1 / 6 + 1) / 3, 4),
-                 "codes": 3},
+        "pooled": {
+            "percent_agreement": 83.3333,
+            "kappa": 0.5556,
+            "alpha": round(1 - 92 / 216, 4),
+            "alpha_ci": None,
+            "decisions": 12,
+            "codes": 3,
+        },
+        "mean": {"percent_agreement": 83.3333, "kappa": 0.5556, "alpha": round((1 - 1 / 6 + 1) / 3, 4), "codes": 3},
     }
     assert result["notes"] == ["alpha_ci: not computed (--bootstrap 0)"]
 
@@ -214,8 +241,14 @@ def test_agreement_compare_three_coders_kappa_is_null_with_a_note():
     rows = [["a", "a", "a"], ["a", "", None], ["", "", None], ["a", None, None]]
     result = compare(table(rows, ("ana", "ben", "cy")), {"a": {"a"}}, bootstrap=0)
     # presence: (T,T,T) (T,F,-) (F,F,-) (T,-,-) -> same shape as the hand-computed case: 0.5
-    assert result["codes"]["a"] == {"percent_agreement": 80.0, "kappa": None, "alpha": 0.5, "alpha_ci": None,
-                                    "units": 3, "coders": 3}
+    assert result["codes"]["a"] == {
+        "percent_agreement": 80.0,
+        "kappa": None,
+        "alpha": 0.5,
+        "alpha_ci": None,
+        "units": 3,
+        "coders": 3,
+    }
     assert result["notes"][0] == "kappa is defined for exactly two coders (3 compared); see alpha"
 
 
@@ -237,15 +270,19 @@ def test_agreement_exclusive_group_with_three_coders_hand_computed():
     assert result["groups"] == {"tier": {"alpha": 0.5, "alpha_ci": None, "units": 4}}
     expected = krippendorff.alpha(columns(units), level_of_measurement="nominal")
     assert result["groups"]["tier"]["alpha"] == pytest.approx(expected, abs=1e-4)
-    assert ("error: group 'tier' is exclusive but ana gave u5 2 of its codes (t1, t2); counted as missing for ana. "
-            "Keep one of them") in result["notes"]
+    assert (
+        "error: group 'tier' is exclusive but ana gave u5 2 of its codes (t1, t2); counted as missing for ana. "
+        "Keep one of them"
+    ) in result["notes"]
 
 
 def test_agreement_group_nobody_used_is_null_with_a_note():
     result = compare(table(TWO_CODERS), {}, {"stance": {"positive": {"positive"}, "negative": {"negative"}}})
     assert result["groups"]["stance"] == {"alpha": None, "alpha_ci": None, "units": 4}
-    assert ("group 'stance': alpha undefined: every coder gave '(none)' to all 4 segments coded by two or more coders"
-            in result["notes"])
+    assert (
+        "group 'stance': alpha undefined: every coder gave '(none)' to all 4 segments coded by two or more coders"
+        in result["notes"]
+    )
 
 
 def test_agreement_compare_bootstrap_interval_is_seeded():
@@ -257,14 +294,22 @@ def test_agreement_compare_bootstrap_interval_is_seeded():
     assert ci == again["codes"]["a"]["alpha_ci"] != other["codes"]["a"]["alpha_ci"]
     assert ci[0] < first["codes"]["a"]["alpha"] < ci[1]
     assert first["overall"]["pooled"]["alpha_ci"] == ci  # one code: pooling changes nothing
-    assert first["notes"] == ["alpha_ci: 95% percentile interval of 300 bootstrap resamples of segments (seed 5); "
-                              "resamples without variation are left out"]
+    assert first["notes"] == [
+        "alpha_ci: 95% percentile interval of 300 bootstrap resamples of segments (seed 5); "
+        "resamples without variation are left out"
+    ]
 
 
 def test_agreement_nothing_shared_is_all_null_with_one_note():
     result = compare(table([["a", None], [None, "a"]]), {"a": {"a"}}, bootstrap=0)
-    assert result["codes"]["a"] == {"percent_agreement": None, "kappa": None, "alpha": None, "alpha_ci": None,
-                                    "units": 0, "coders": 0}
+    assert result["codes"]["a"] == {
+        "percent_agreement": None,
+        "kappa": None,
+        "alpha": None,
+        "alpha_ci": None,
+        "units": 0,
+        "coders": 0,
+    }
     assert result["notes"][0].startswith("no segment was coded by two or more of the compared coders")
 
 
@@ -336,14 +381,19 @@ def test_agreement_cli_level_top_and_code_selection(study, cli):
     top = json.loads(cli("-C", study, "agree", "--level", "top", "--format", "json", "--bootstrap", "0").stdout)
     assert list(top["codes"]) == ["data_use", "collaborative_pl"]
     assert top["codes"]["collaborative_pl"]["alpha"] == round(1 - 14 / 30, 4)
-    picked = json.loads(cli("-C", study, "agree", "--code", "plc", "--code", "collaborative_pl", "--format", "json",
-                            "--bootstrap", "0").stdout)
+    picked = json.loads(
+        cli(
+            "-C", study, "agree", "--code", "plc", "--code", "collaborative_pl", "--format", "json", "--bootstrap", "0"
+        ).stdout
+    )
     assert list(picked["codes"]) == ["plc", "collaborative_pl"] and picked["groups"] == {}
     assert picked["codes"]["collaborative_pl"]["alpha"] is None  # the parent exactly as coded
     bad = cli("-C", study, "agree", "--level", "top", "--code", "coaching")
     assert bad.exit_code == 1
-    assert bad.stderr == ("Error: --level top compares top-level codes; 'coaching' is under 'collaborative_pl': "
-                          "use --code collaborative_pl, or --level all\n")
+    assert bad.stderr == (
+        "Error: --level top compares top-level codes; 'coaching' is under 'collaborative_pl': "
+        "use --code collaborative_pl, or --level all\n"
+    )
     unknown = cli("-C", study, "agree", "--code", "coachng")
     assert unknown.exit_code == 1 and "no code 'coachng' (did you mean 'coaching'?)" in unknown.stderr
 
@@ -379,8 +429,10 @@ def test_agreement_cli_needs_two_coders(make_project, cli):
     open_project(root).code(spoken(open_project(root), "alder-creek/teacher-01")[0], ["data_use"], "ana")
     result = cli("-C", root, "agree")
     assert result.exit_code == 1
-    assert result.stderr == ("Error: agreement needs two or more coders; codings by: ana. Have a second coder code "
-                             "the same transcripts (qualcode code ... --coder NAME)\n")
+    assert result.stderr == (
+        "Error: agreement needs two or more coders; codings by: ana. Have a second coder code "
+        "the same transcripts (qualcode code ... --coder NAME)\n"
+    )
 
 
 def test_agreement_cli_disagreements(study, cli):
@@ -403,9 +455,15 @@ def test_agreement_cli_disagreements(study, cli):
         "2 of 4 segments coded by two or more coders differ\n"
     )
     items = json.loads(cli("-C", study, "agree", "--disagreements", "--format", "json").stdout)
-    assert items[1] == {"segment": s3, "transcript": "alder-creek/teacher-01", "case": "Alder Creek",
-                        "speaker": "Ana Lopez", "codes": {"ana": ["coaching"], "ben": []}, "disputed": ["coaching"],
-                        "text": "My coach visits twice a month."}
+    assert items[1] == {
+        "segment": s3,
+        "transcript": "alder-creek/teacher-01",
+        "case": "Alder Creek",
+        "speaker": "Ana Lopez",
+        "codes": {"ana": ["coaching"], "ben": []},
+        "disputed": ["coaching"],
+        "text": "My coach visits twice a month.",
+    }
 
 
 def test_agreement_report_section_is_plain_data(study):
@@ -413,8 +471,18 @@ def test_agreement_report_section_is_plain_data(study):
     section = report_section(opened.load_codings(), opened.corpus, opened.codebook, bootstrap=0)
     assert list(section) == ["coders", "units", "shared", "rows", "groups", "overall", "disagreements", "notes"]
     assert (section["units"], section["shared"]) == (6, 4)
-    assert section["rows"][1] == {"code": "coaching", "path": "collaborative_pl/coaching", "label": "Coaching", "depth": 1, "percent_agreement": 50.0,
-                                  "kappa": -0.3333, "alpha": -0.1667, "alpha_ci": None, "units": 4, "coders": 2}
+    assert section["rows"][1] == {
+        "code": "coaching",
+        "path": "collaborative_pl/coaching",
+        "label": "Coaching",
+        "depth": 1,
+        "percent_agreement": 50.0,
+        "kappa": -0.3333,
+        "alpha": -0.1667,
+        "alpha_ci": None,
+        "units": 4,
+        "coders": 2,
+    }
     assert section["groups"] == [{"group": "stance", "label": "Stance", "alpha": None, "alpha_ci": None, "units": 4}]
     assert [d["disputed"] for d in section["disagreements"]] == [["coaching"], ["coaching"]]
     json.dumps(section)  # plain data only

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
+from qualcode.app.study import open_project
 from qualcode.coding.anchoring import Anchor, locate_quote, reanchor
 from qualcode.coding.orphans import delete, reattach
-from qualcode.app.study import open_project
 
 TEXT = """\
 ---
@@ -49,11 +49,17 @@ def stored(root):
 
 def test_anchoring_unchanged_segments_keep_their_ids_when_a_paragraph_is_inserted_above(make_project):
     root, spoken = setup(make_project)
-    edit(root, "Interviewer: Tell me about your teams.", "Interviewer: Thanks for coming.\n\nRenata Villalobos: Happy to.\n\nInterviewer: Tell me about your teams.")
+    edit(
+        root,
+        "Interviewer: Tell me about your teams.",
+        "Interviewer: Thanks for coming.\n\nRenata Villalobos: Happy to.\n\nInterviewer: Tell me about your teams.",
+    )
     project = open_project(root)
     codings = project.load_codings()
     assert {(c.segment, c.code) for c in codings.codings} == {
-        (spoken[0].id, "data_use"), (spoken[1].id, "collaborative_pl"), (spoken[2].id, "coaching")
+        (spoken[0].id, "data_use"),
+        (spoken[1].id, "collaborative_pl"),
+        (spoken[2].id, "coaching"),
     }
     assert codings.reanchored == [] and codings.orphans == []
 
@@ -126,8 +132,11 @@ def test_anchoring_deleted_text_becomes_an_orphan_that_is_kept(make_project):
 
 def test_anchoring_orphans_can_be_reattached_or_deleted(make_project):
     root, spoken = setup(make_project)
-    edit(root, "We have an intervention block every afternoon for kids who need more.",
-         "Honestly, the afternoons are the hard part.")
+    edit(
+        root,
+        "We have an intervention block every afternoon for kids who need more.",
+        "Honestly, the afternoons are the hard part.",
+    )
     project = open_project(root)
     target = [s for s in project.corpus.segments if not s.skipped][2]
     assert reattach(project.store, project.corpus, project.codebook, spoken[2].id, target.id) == 1

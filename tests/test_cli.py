@@ -60,7 +60,12 @@ def test_cli_init_creates_a_working_project_and_refuses_to_overwrite(cli, tmp_pa
     target = tmp_path / "study"
     result = cli("init", target)
     assert result.exit_code == 0, result.output
-    for relative in ("qualcode.yaml", "codebooks/district-practices.yaml", "transcripts/example/teacher-01.txt", ".gitignore"):
+    for relative in (
+        "qualcode.yaml",
+        "codebooks/district-practices.yaml",
+        "transcripts/example/teacher-01.txt",
+        ".gitignore",
+    ):
         assert (target / relative).is_file()
     for folder in ("codings", "reports", "memos"):
         assert (target / folder).is_dir()
@@ -102,7 +107,7 @@ def test_cli_segments_filter_and_unknown_transcript(cli, make_project):
 
 
 def test_cli_segments_csv_is_protected_against_formulas(cli, make_project):
-    root = make_project({"a.txt": "---\ncase: X\n---\nMaria: =HYPERLINK(\"http://x\")\n"})
+    root = make_project({"a.txt": '---\ncase: X\n---\nMaria: =HYPERLINK("http://x")\n'})
     out = cli("-C", root, "segments", "--format", "csv").stdout
     assert out.splitlines()[0] == ",".join(SEGMENT_KEYS)
     assert "'=HYPERLINK" in out
@@ -170,8 +175,9 @@ def test_cli_codebook_show_tree_and_json(cli, make_project):
 def test_cli_cases_and_transcripts(cli, make_project):
     root = make_project({"alder-creek/teacher-01.txt": INTERVIEW})
     cases = json.loads(cli("-C", root, "cases", "--format", "json").stdout)
-    assert cases == [{"case": "Alder Creek", "transcripts": 1, "participants": 1, "roles": ["teacher"],
-                      "segments": 2, "words": 36}]
+    assert cases == [
+        {"case": "Alder Creek", "transcripts": 1, "participants": 1, "roles": ["teacher"], "segments": 2, "words": 36}
+    ]
     rows = json.loads(cli("-C", root, "transcripts", "--format", "json").stdout)
     assert rows[0]["speakers"] == ["Interviewer", "Maria Lopez"] and rows[0]["coded_segments"] == 2
 

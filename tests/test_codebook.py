@@ -88,13 +88,20 @@ def test_codebook_tree_navigation():
 
 def test_codebook_missing_file(tmp_path):
     _, problems = validate_codebook(tmp_path / "none.yaml", "codebooks/none.yaml")
-    assert str(problems[0]) == "codebooks/none.yaml: codebook file not found; create it or set 'codebook' in qualcode.yaml"
+    assert (
+        str(problems[0]) == "codebooks/none.yaml: codebook file not found; create it or set 'codebook' in qualcode.yaml"
+    )
 
 
 def test_codebook_default_is_valid_and_complete():
     book = load_codebook(REPO / "codebooks" / "district-practices.yaml")
     assert [c.id for c in book.codes] == [
-        "vision", "stable_workforce", "collaborative_pl", "data_use", "mtss", "family_engagement"
+        "vision",
+        "stable_workforce",
+        "collaborative_pl",
+        "data_use",
+        "mtss",
+        "family_engagement",
     ]
     for code in book.codes:
         assert code.definition and code.include and code.exclude, code.id

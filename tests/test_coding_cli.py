@@ -8,8 +8,12 @@ from tests.helpers import INTERVIEW, MINI_CODEBOOK, REPO
 
 
 def setup(make_project):
-    root = make_project({"alder-creek/teacher-01.txt": INTERVIEW,
-                         "bayview/parent-01.txt": "---\ncase: Bayview\nrole: parent\n---\nModerator: Hi?\n\nParent 1: The benchmark assessment results came home.\n"})
+    root = make_project(
+        {
+            "alder-creek/teacher-01.txt": INTERVIEW,
+            "bayview/parent-01.txt": "---\ncase: Bayview\nrole: parent\n---\nModerator: Hi?\n\nParent 1: The benchmark assessment results came home.\n",
+        }
+    )
     project = open_project(root)
     spoken = {s.transcript: s for s in reversed(project.corpus.segments) if not s.skipped}
     return root, project, spoken
@@ -79,22 +83,37 @@ def test_cli_quotes_filters_children_and_formats(make_project, cli):
     ]
     exact = json.loads(cli("-C", root, "quotes", "collaborative_pl", "--exact", "--format", "json").stdout)
     assert [r["segment"] for r in exact] == [parent]
-    by_role = json.loads(cli("-C", root, "quotes", "collaborative_pl", "--where", "role=PARENT", "--format", "json").stdout)
+    by_role = json.loads(
+        cli("-C", root, "quotes", "collaborative_pl", "--where", "role=PARENT", "--format", "json").stdout
+    )
     assert [r["segment"] for r in by_role] == [parent]
-    by_case = json.loads(cli("-C", root, "quotes", "collaborative_pl", "--case", "alder creek", "--format", "json").stdout)
+    by_case = json.loads(
+        cli("-C", root, "quotes", "collaborative_pl", "--case", "alder creek", "--format", "json").stdout
+    )
     assert [r["segment"] for r in by_case] == [teacher]
     md = cli("-C", root, "quotes", "collaborative_pl", "--format", "markdown").stdout
-    assert md.startswith("# Quotes: collaborative_pl\n\n## Alder Creek\n\n> We meet every Wednesday in our professional "
-                         "learning community. We bring the benchmark assessment and sort the work.\n>\n> — Maria Lopez (teacher), ")
+    assert md.startswith(
+        "# Quotes: collaborative_pl\n\n## Alder Creek\n\n> We meet every Wednesday in our professional "
+        "learning community. We bring the benchmark assessment and sort the work.\n>\n> — Maria Lopez (teacher), "
+    )
     table = cli("-C", root, "quotes", "collaborative_pl").stdout
     assert "== Alder Creek (1) ==" in table and "== Bayview (1) ==" in table
 
 
 def test_cli_quotes_bad_filters(make_project, cli):
     root, _, _ = setup(make_project)
-    assert "--where 'role' must look like ATTRIBUTE=VALUE" in cli("-C", root, "quotes", "data_use", "--where", "role").stderr
-    assert "no transcript has an attribute 'rol' (did you mean 'role'?)" in cli("-C", root, "quotes", "data_use", "--where", "rol=x").stderr
-    assert "no case 'Bayveiw' (did you mean 'Bayview'?)" in cli("-C", root, "quotes", "data_use", "--case", "Bayveiw").stderr
+    assert (
+        "--where 'role' must look like ATTRIBUTE=VALUE"
+        in cli("-C", root, "quotes", "data_use", "--where", "role").stderr
+    )
+    assert (
+        "no transcript has an attribute 'rol' (did you mean 'role'?)"
+        in cli("-C", root, "quotes", "data_use", "--where", "rol=x").stderr
+    )
+    assert (
+        "no case 'Bayveiw' (did you mean 'Bayview'?)"
+        in cli("-C", root, "quotes", "data_use", "--case", "Bayveiw").stderr
+    )
 
 
 def test_cli_stats_sums_children_into_parents_once(make_project, cli):
@@ -104,7 +123,11 @@ def test_cli_stats_sums_children_into_parents_once(make_project, cli):
     cli("-C", root, "code", parent, "coaching", "--coder", "ben")
     cli("-C", root, "code", project.corpus.segments[0].id, "coaching", "--coder", "ben")  # interviewer: not counted
     rows = {r["code"]: r for r in json.loads(cli("-C", root, "stats", "--format", "json").stdout)}
-    assert (rows["collaborative_pl"]["segments"], rows["collaborative_pl"]["transcripts"], rows["collaborative_pl"]["cases"]) == (2, 2, 2)
+    assert (
+        rows["collaborative_pl"]["segments"],
+        rows["collaborative_pl"]["transcripts"],
+        rows["collaborative_pl"]["cases"],
+    ) == (2, 2, 2)
     assert rows["collaborative_pl"]["own_segments"] == 1
     assert rows["coaching"]["segments"] == 2 and rows["data_use"]["segments"] == 0
     table = cli("-C", root, "stats").stdout
@@ -117,7 +140,10 @@ def test_cli_done_coders_and_log(make_project, cli):
     result = cli("-C", root, "done", "alder-creek/teacher-01", "--coder", "ana")
     assert result.stderr == "alder-creek/teacher-01: done for ana\n"
     assert cli("-C", root, "done", "alder-creek/teacher-01", "--coder", "ana").stderr.endswith("(already)\n")
-    assert "no transcript 'alder-creek/teacher-1'" in cli("-C", root, "done", "alder-creek/teacher-1", "--coder", "ana").stderr
+    assert (
+        "no transcript 'alder-creek/teacher-1'"
+        in cli("-C", root, "done", "alder-creek/teacher-1", "--coder", "ana").stderr
+    )
     summary = json.loads(cli("-C", root, "coders", "--format", "json").stdout)
     assert [(s["coder"], s["codings"], s["done"], s["transcripts"]) for s in summary] == [("ana", 1, 1, 1)]
     log = json.loads(cli("-C", root, "log", "--format", "json").stdout)
@@ -129,7 +155,11 @@ def test_cli_check_reports_orphans_and_exits_1(make_project, cli):
     cli("-C", root, "code", spoken["bayview/parent-01"].id, "data_use", "--coder", "ana")
     assert cli("-C", root, "check").exit_code == 0
     path = root / "transcripts" / "bayview" / "parent-01.txt"
-    path.write_text(path.read_text().replace("The benchmark assessment results came home.", "We talked about the weather all night."))
+    path.write_text(
+        path.read_text().replace(
+            "The benchmark assessment results came home.", "We talked about the weather all night."
+        )
+    )
     result = cli("-C", root, "check")
     assert result.exit_code == 1
     assert "error: orphaned coding: ana coded 'data_use' on" in result.stderr
@@ -153,7 +183,10 @@ def test_cli_memo_new_and_list(make_project, cli):
     assert second.endswith("-coaching-trust-2.md")
     memos = json.loads(cli("-C", root, "memo", "list", "--format", "json").stdout)
     assert {m["title"] for m in memos} == {"Coaching & trust"} and len(memos) == 2
-    assert "no code 'coachin'" in cli("-C", root, "memo", "new", "x", "--code", "coachin", "--author", "a", "--no-edit").stderr
+    assert (
+        "no code 'coachin'"
+        in cli("-C", root, "memo", "new", "x", "--code", "coachin", "--author", "a", "--no-edit").stderr
+    )
 
 
 def test_cli_codebook_rename_updates_codebook_and_every_coder(make_project, cli):
@@ -202,7 +235,10 @@ def test_cli_annotate_delete_notes(make_project, cli):
     seg = spoken["alder-creek/teacher-01"].id
     cli("-C", root, "annotate", seg, "one", "--coder", "ana")
     cli("-C", root, "annotate", seg, "two", "--coder", "ana")
-    assert cli("-C", root, "annotate", seg, "one", "--delete", "--coder", "ana").stderr == f"{seg}: 1 note(s) deleted (ana)\n"
+    assert (
+        cli("-C", root, "annotate", seg, "one", "--delete", "--coder", "ana").stderr
+        == f"{seg}: 1 note(s) deleted (ana)\n"
+    )
     assert [n.text for n in open_project(root).load_codings().notes] == ["two"]
     assert cli("-C", root, "annotate", seg, "--delete", "--coder", "ana").stderr == f"{seg}: 1 note(s) deleted (ana)\n"
     assert open_project(root).load_codings().notes == []

@@ -10,9 +10,9 @@ import time
 
 import pytest
 
+from qualcode.app.study import open_project
 from qualcode.coding.records import coder_slug
 from qualcode.errors import StoreError, WriteError
-from qualcode.app.study import open_project
 from tests.helpers import INTERVIEW, REPO
 
 
@@ -124,7 +124,10 @@ def test_codings_audit_log_records_who_when_what(project):
     project.code(segment.id, ["data_use"], "ana")
     project.uncode(segment.id, ["data_use"], "ana")
     log = project.store.read_log()
-    assert [(e["action"], e["code"], e["coder"]) for e in log] == [("code", "data_use", "ana"), ("uncode", "data_use", "ana")]
+    assert [(e["action"], e["code"], e["coder"]) for e in log] == [
+        ("code", "data_use", "ana"),
+        ("uncode", "data_use", "ana"),
+    ]
     assert all(e["timestamp"].endswith("Z") for e in log)
 
 

@@ -41,7 +41,7 @@ def test_demo_study_uses_the_transcript_conventions(demo):
     assert speakers["Speaker 2"], "a timestamped [hh:mm:ss] Speaker 2: transcript"
     texts = "\n".join(t.text for t in project.corpus.transcripts)
     assert "[crosstalk]" in texts and " um" in texts.lower()
-    front_matter_less = [t for t in transcripts_without_front_matter()]
+    front_matter_less = list(transcripts_without_front_matter())
     assert front_matter_less, "some attributes come only from attributes.csv"
 
 

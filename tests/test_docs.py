@@ -24,7 +24,7 @@ def test_docs_every_config_key_is_documented():
 
 
 def test_docs_the_tour_runs(cli, tmp_path):
-    tour = README[README.index("## A tour of the CLI"):README.index("## Projects and")]
+    tour = README[README.index("## A tour of the CLI") : README.index("## Projects and")]
     segment = re.search(r"qualcode code '([^']+)'", tour).group(1)
     project = tmp_path / "my-study"
     steps = [

@@ -6,9 +6,9 @@ import pytest
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.preprocessing import MultiLabelBinarizer
 
+from qualcode.app.study import open_project
 from qualcode.errors import QualcodeError
 from qualcode.suggest.evaluate import Scores, score_labels
-from qualcode.app.study import open_project
 
 # six units: TP/FP/FN per code worked out by hand below
 GOLD = {"u1": {"A"}, "u2": {"A", "B"}, "u3": {"B"}, "u4": set(), "u5": {"C"}, "u6": {"A"}}
@@ -70,13 +70,18 @@ Maria Lopez: We talked about the weather.
 
 @pytest.fixture
 def study(make_project):
-    root = make_project({"a/teacher.txt": TRANSCRIPT, "b/teacher.txt": "---\ncase: B\n---\nTeacher: PLC again.\n"},
-                        codebook=CODEBOOK)
+    root = make_project(
+        {"a/teacher.txt": TRANSCRIPT, "b/teacher.txt": "---\ncase: B\n---\nTeacher: PLC again.\n"}, codebook=CODEBOOK
+    )
     project = open_project(root)
     interviewer, s1, s2, s3, s4 = [s.id for s in project.corpus.segments_by_transcript["a/teacher"]]
     # gold: s1 parent level, s2 data_use + plc, s3 nothing, s4 data_use; the interviewer's turn is no unit
-    for seg, codes in ((s1, ["collaborative_pl"]), (s2, ["data_use", "plc"]), (s4, ["data_use"]),
-                       (interviewer, ["data_use"])):
+    for seg, codes in (
+        (s1, ["collaborative_pl"]),
+        (s2, ["data_use", "plc"]),
+        (s4, ["data_use"]),
+        (interviewer, ["data_use"]),
+    ):
         project.code(seg, codes, "gold")
     project.mark_done(["a/teacher"], "gold")
     project.code(s1, ["plc"], "ben")
@@ -107,7 +112,11 @@ def test_evaluate_exact_codes_at_level_all(study):
     root, _ = study
     result = open_project(root).evaluate(gold="gold", level="all")
     assert {code: (s.tp, s.fp, s.fn) for code, s in result.codes.items()} == {
-        "collaborative_pl": (0, 0, 1), "plc": (0, 1, 1), "coaching": (0, 1, 0), "data_use": (1, 0, 1)}
+        "collaborative_pl": (0, 0, 1),
+        "plc": (0, 1, 1),
+        "coaching": (0, 1, 0),
+        "data_use": (1, 0, 1),
+    }
     assert result.micro.to_json() == {"precision": 0.3333, "recall": 0.25, "f1": 0.2857, "support": 4}
     assert result.macro.to_json() == {"precision": 0.25, "recall": 0.125, "f1": 0.1667, "support": 4}
     assert result.notes == ["never predicted (precision 0.00): collaborative_pl"]
@@ -118,16 +127,21 @@ def test_evaluate_min_score_drops_weak_suggestions(study):
     # "PLC" (0.5) goes; "data chat" and "coaching cycle" (two words: 0.75) stay
     result = open_project(root).evaluate(gold="gold", min_score=0.6)
     assert {code: (s.tp, s.fp, s.fn) for code, s in result.codes.items()} == {
-        "collaborative_pl": (0, 1, 2), "data_use": (1, 0, 1)}
+        "collaborative_pl": (0, 1, 2),
+        "data_use": (1, 0, 1),
+    }
 
 
 def test_evaluate_another_coder_over_the_same_units(study):
     root, _ = study
     result = open_project(root).evaluate(gold="gold", coder="ben")
     assert {code: (s.tp, s.fp, s.fn) for code, s in result.codes.items()} == {
-        "collaborative_pl": (1, 0, 1), "data_use": (1, 0, 1)}
-    assert result.notes == ["ben has not marked 1 of these 1 transcripts done; "
-                            "their uncoded segments count as 'code absent'"]
+        "collaborative_pl": (1, 0, 1),
+        "data_use": (1, 0, 1),
+    }
+    assert result.notes == [
+        "ben has not marked 1 of these 1 transcripts done; their uncoded segments count as 'code absent'"
+    ]
 
 
 def test_evaluate_needs_done_transcripts_and_known_coders(make_project):
@@ -136,8 +150,10 @@ def test_evaluate_needs_done_transcripts_and_known_coders(make_project):
     project.code(project.corpus.segments[1].id, ["plc"], "gold")
     with pytest.raises(QualcodeError) as caught:
         project.evaluate(gold="gold")
-    assert str(caught.value) == ("coder 'gold' has marked no transcript done, so there is nothing to evaluate against; "
-                                 "mark the fully coded ones with `qualcode done TRANSCRIPT --coder gold`")
+    assert str(caught.value) == (
+        "coder 'gold' has marked no transcript done, so there is nothing to evaluate against; "
+        "mark the fully coded ones with `qualcode done TRANSCRIPT --coder gold`"
+    )
     with pytest.raises(QualcodeError, match=r"no codings by coder 'gold2' \(did you mean 'gold'\?\)"):
         project.evaluate(gold="gold2")
 

@@ -38,12 +38,15 @@ def write_csv(path, rows):
 def test_import_codings_anchors_exact_fuzzy_and_spanning_quotes(make_project, cli, tmp_path):
     root = project_root(make_project)
     sheet = tmp_path / "sheet.csv"
-    write_csv(sheet, [
-        ["Transcript", "Quote", "Code", "Memo"],
-        ["mesa-verde/teacher-01", "regroup kids for the intervention block", "data_use", "regrouping"],
-        ["mesa-verde/teacher-01.txt", "My coachng cycle this fall", "collaborative_pl/coaching", ""],
-        ["mesa-verde/teacher-01", "intervention block. Then the data chat happens", "data_use; coaching", ""],
-    ])
+    write_csv(
+        sheet,
+        [
+            ["Transcript", "Quote", "Code", "Memo"],
+            ["mesa-verde/teacher-01", "regroup kids for the intervention block", "data_use", "regrouping"],
+            ["mesa-verde/teacher-01.txt", "My coachng cycle this fall", "collaborative_pl/coaching", ""],
+            ["mesa-verde/teacher-01", "intervention block. Then the data chat happens", "data_use; coaching", ""],
+        ],
+    )
     result = cli("-C", root, "import", "codings", sheet, "--coder", "ana")
     assert result.exit_code == 0, result.stderr
     assert "row 3: quote matched approximately" in result.stderr
@@ -66,14 +69,17 @@ def test_import_codings_anchors_exact_fuzzy_and_spanning_quotes(make_project, cl
 def test_import_codings_bad_rows_are_all_listed_and_nothing_is_imported(make_project, cli, tmp_path):
     root = project_root(make_project)
     sheet = tmp_path / "sheet.csv"
-    write_csv(sheet, [
-        ["transcript", "quote", "code"],
-        ["mesa-verde/teacher-01", "regroup kids", "data_use"],
-        ["mesa-verde/teacher-1", "regroup kids", "data_use"],
-        ["mesa-verde/teacher-01", "regroup kids", "data_us"],
-        ["mesa-verde/teacher-01", "a sentence nobody ever said in this interview", "data_use"],
-        ["mesa-verde/teacher-01", "", "data_use"],
-    ])
+    write_csv(
+        sheet,
+        [
+            ["transcript", "quote", "code"],
+            ["mesa-verde/teacher-01", "regroup kids", "data_use"],
+            ["mesa-verde/teacher-1", "regroup kids", "data_use"],
+            ["mesa-verde/teacher-01", "regroup kids", "data_us"],
+            ["mesa-verde/teacher-01", "a sentence nobody ever said in this interview", "data_use"],
+            ["mesa-verde/teacher-01", "", "data_use"],
+        ],
+    )
     result = cli("-C", root, "import", "codings", sheet, "--coder", "ana")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:4] == [
@@ -129,17 +135,27 @@ def test_export_codings_rows_have_the_contract_keys_and_attributes(make_project,
     segment = [s for s in project.corpus.segments if not s.skipped][0]
     project.code(segment.id, ["data_use"], "ana", memo="note")
     rows = json.loads(cli("-C", root, "export", "codings", "--format", "json").stdout)
-    assert rows == [{
-        "transcript": "mesa-verde/teacher-01", "case": "Mesa Verde", "segment": segment.id,
-        "speaker": "Lorena Castellanos", "code": "data_use", "coder": "ana", "source": "manual",
-        "quote": segment.text, "memo": "note", "participant": "MV-T9", "role": "teacher",
-    }]
+    assert rows == [
+        {
+            "transcript": "mesa-verde/teacher-01",
+            "case": "Mesa Verde",
+            "segment": segment.id,
+            "speaker": "Lorena Castellanos",
+            "code": "data_use",
+            "coder": "ana",
+            "source": "manual",
+            "quote": segment.text,
+            "memo": "note",
+            "participant": "MV-T9",
+            "role": "teacher",
+        }
+    ]
     header = cli("-C", root, "export", "codings").stdout.splitlines()[0]
     assert header == "transcript,case,segment,speaker,code,coder,source,quote,memo,participant,role"
 
 
 def test_export_codings_csv_cells_are_protected_against_formulas(make_project, cli, tmp_path):
-    text = TEXT.replace("We give a benchmark", "=HYPERLINK(\"http://evil\",\"x\") We give a benchmark")
+    text = TEXT.replace("We give a benchmark", '=HYPERLINK("http://evil","x") We give a benchmark')
     root = make_project({"mesa-verde/teacher-01.txt": text}, config="segment_by: paragraph\n")
     project = open_project(root)
     segment = [s for s in project.corpus.segments if not s.skipped][0]

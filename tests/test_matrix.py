@@ -23,11 +23,13 @@ F family). Alder has 6 coded-speaker segments, Bayview 3.
 from __future__ import annotations
 
 import json
+
 import pytest
 
 from qualcode.analysis.matrix import build_matrix, cooccurrence, matrix_json, totals
-from qualcode.app.study import open_project
-from tests.helpers import MATRIX_CODEBOOK as CODEBOOK, TRANSCRIPTS, build_study, fake_suggestion, segment
+from tests.helpers import MATRIX_CODEBOOK as CODEBOOK
+from tests.helpers import TRANSCRIPTS, build_study, fake_suggestion
+
 
 @pytest.fixture
 def study(make_project):
@@ -52,8 +54,14 @@ def codings_of(project, coders=None):
         ("transcripts", {"data_use": [2, 0], "collaborative_pl": [2, 1], "family": [1, 1]}),
         # data_use in Alder: A-T1 (participant attribute), Ann Diaz and Bob Kerr (speakers).
         ("participants", {"data_use": [3, 0], "collaborative_pl": [2, 1], "family": [1, 1]}),
-        ("share", {"data_use": [0.5, 0], "collaborative_pl": [0.5, round(1 / 3, 6)],
-                   "family": [round(1 / 6, 6), round(1 / 3, 6)]}),
+        (
+            "share",
+            {
+                "data_use": [0.5, 0],
+                "collaborative_pl": [0.5, round(1 / 3, 6)],
+                "family": [round(1 / 6, 6), round(1 / 3, 6)],
+            },
+        ),
     ],
 )
 def test_matrix_measures_match_hand_counts(study, measure, expected):
@@ -137,12 +145,15 @@ def test_matrix_include_suggestions_cli_uses_the_suggest_module(study, cli, monk
 
     def fake_suggest(corpus, codebook, nlp, transcript=None, code=None, min_score=0.0, progress=None):
         calls.append(min_score)
-        return [fake_suggestion(study, "Nothing else", "family", 0.9),
-                fake_suggestion(study, "We have a PLC", "data_use", 0.4)]
+        return [
+            fake_suggestion(study, "Nothing else", "family", 0.9),
+            fake_suggestion(study, "We have a PLC", "data_use", 0.4),
+        ]
 
     monkeypatch.setattr(importlib.import_module("qualcode.suggest.engine"), "suggest", fake_suggest)
-    result = cli("-C", study.root, "matrix", "--coders", "ana", "--include-suggestions", "--min-score", "0.5",
-                 "--format", "json")
+    result = cli(
+        "-C", study.root, "matrix", "--coders", "ana", "--include-suggestions", "--min-score", "0.5", "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["values"] == [[3, 0], [2, 0], [1, 2]]
@@ -175,7 +186,9 @@ def test_matrix_without_codings_is_all_zeros(make_project):
     project = build_study(make_project, codings={})
     table = build_matrix(project.corpus, project.codebook, [], measure="share")
     assert values(table) == {"data_use": [0, 0], "collaborative_pl": [0, 0], "family": [0, 0]}
-    assert values(cooccurrence(project.corpus, project.codebook, [])) == {c: [0, 0, 0] for c in ("data_use", "collaborative_pl", "family")}
+    assert values(cooccurrence(project.corpus, project.codebook, [])) == {
+        c: [0, 0, 0] for c in ("data_use", "collaborative_pl", "family")
+    }
 
 
 # -- command line ----------------------------------------------------------------------------------
@@ -210,7 +223,9 @@ def test_matrix_xlsx_needs_an_output_file(study, cli):
 def test_matrix_xlsx_and_csv_are_formula_safe(make_project, cli):
     book = CODEBOOK.replace("label: Family", 'label: "=HYPERLINK(\\"http://x\\")"')
     transcripts = dict(TRANSCRIPTS)
-    transcripts["bayview/teacher-01.txt"] = TRANSCRIPTS["bayview/teacher-01.txt"].replace("case: Bayview", "case: '@Bay'")
+    transcripts["bayview/teacher-01.txt"] = TRANSCRIPTS["bayview/teacher-01.txt"].replace(
+        "case: Bayview", "case: '@Bay'"
+    )
     project = build_study(make_project, transcripts, codebook=book)
     result = cli("-C", project.root, "matrix", "--format", "xlsx", "-o", "reports/m.xlsx")
     assert result.exit_code == 0, result.output
@@ -219,7 +234,7 @@ def test_matrix_xlsx_and_csv_are_formula_safe(make_project, cli):
     sheet = load_workbook(project.root / "reports" / "m.xlsx").active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == ["code", "label", "'@Bay", "Alder"]
-    assert rows[3] == ["family", "'=HYPERLINK(\"http://x\")", 1, 1]
+    assert rows[3] == ["family", '\'=HYPERLINK("http://x")', 1, 1]
     csv_text = cli("-C", project.root, "matrix", "--format", "csv").stdout
     assert "'=HYPERLINK" in csv_text and ",'@Bay," in csv_text
 

@@ -2,8 +2,8 @@ import os
 
 import pytest
 
-from qualcode.errors import ConfigError, ProjectNotFoundError, QualcodeError
 from qualcode.app.study import open_project
+from qualcode.errors import ConfigError, ProjectNotFoundError, QualcodeError
 from qualcode.study.config import DEFAULT_SPEAKERS_TO_SKIP, Config, parse_config
 
 

@@ -4,10 +4,11 @@ import json
 
 import pytest
 
-from qualcode.errors import QualcodeError
 from qualcode.app.study import open_project
 from qualcode.coding.reconcile import parse_choice, plan_reconciliation
-from tests.helpers import ALDER, BAYVIEW, AGREEMENT_CODEBOOK as CODEBOOK, spoken
+from qualcode.errors import QualcodeError
+from tests.helpers import AGREEMENT_CODEBOOK as CODEBOOK
+from tests.helpers import ALDER, BAYVIEW, spoken
 
 ALDER_ID = "alder-creek/teacher-01"
 
@@ -39,7 +40,9 @@ def ids(root):
 
 
 def test_reconcile_plan_separates_agreed_codes_from_disputes(study):
-    plan = plan_reconciliation(open_project(study).store, open_project(study).corpus, open_project(study).codebook, ["ana", "ben"], "merged")
+    plan = plan_reconciliation(
+        open_project(study).store, open_project(study).corpus, open_project(study).codebook, ["ana", "ben"], "merged"
+    )
     s1, s2, s3, _ = ids(study)
     assert [(s.id, code) for s, code in plan.agreed] == [(s1, "data_use"), (s2, "plc")]
     assert [(d.segment.id, sorted(d.agreed), sorted(d.disputed)) for d in plan.disputes] == [
@@ -51,8 +54,14 @@ def test_reconcile_plan_separates_agreed_codes_from_disputes(study):
 
 @pytest.mark.parametrize(
     ("answer", "kept"),
-    [("1", {"plc"}), ("2", {"plc", "coaching"}), (" B ", {"plc", "coaching"}), ("n", {"plc"}),
-     ("data_use, coaching", {"plc", "data_use", "coaching"}), ("q", None)],
+    [
+        ("1", {"plc"}),
+        ("2", {"plc", "coaching"}),
+        (" B ", {"plc", "coaching"}),
+        ("n", {"plc"}),
+        ("data_use, coaching", {"plc", "data_use", "coaching"}),
+        ("q", None),
+    ],
 )
 def test_reconcile_parse_choice(study, answer, kept):
     project = open_project(study)
@@ -64,8 +73,11 @@ def test_reconcile_parse_choice(study, answer, kept):
 def test_reconcile_parse_choice_rejects_unknown_codes(study):
     project = open_project(study)
     dispute = plan_reconciliation(project.store, project.corpus, project.codebook, ["ana", "ben"], "merged").disputes[0]
-    with pytest.raises(QualcodeError, match=r"^no code 'coachng' \(did you mean 'coaching'\?\); type 1, 2, b \(both\), "
-                                            r"n \(neither\), a comma list of codes, or q \(quit\)$"):
+    with pytest.raises(
+        QualcodeError,
+        match=r"^no code 'coachng' \(did you mean 'coaching'\?\); type 1, 2, b \(both\), "
+        r"n \(neither\), a comma list of codes, or q \(quit\)$",
+    ):
         parse_choice("coachng", dispute, project.codebook)
 
 
@@ -127,19 +139,24 @@ def test_reconcile_quit_saves_decisions_and_a_rerun_continues(study, cli):
     again = cli("-C", study, "reconcile", "--coders", "ana,ben", "--into", "merged", input="n\n")
     assert again.exit_code == 0, again.output
     assert f"Disagreement 1 of 1: {s3}" in again.stdout
-    assert again.stderr.endswith("merged: copied 0 agreed coding(s) of ana and ben; decided 1 disagreement(s), 0 left; "
-                                 "1 transcript(s) marked done (codings/merged.jsonl)\n")
+    assert again.stderr.endswith(
+        "merged: copied 0 agreed coding(s) of ana and ben; decided 1 disagreement(s), 0 left; "
+        "1 transcript(s) marked done (codings/merged.jsonl)\n"
+    )
     codings, by_key = merged(study)
     assert (s3, "coaching") not in by_key and codings.done == {"merged": {ALDER_ID}}
 
 
 def test_reconcile_reprompts_on_bad_input_and_takes_a_code_list(study, cli):
     s2, s3 = ids(study)[1:3]
-    result = cli("-C", study, "reconcile", "--coders", "ana,ben", "--into", "merged",
-                 input="coachng\n\ndata_use, coaching\nb\n")
+    result = cli(
+        "-C", study, "reconcile", "--coders", "ana,ben", "--into", "merged", input="coachng\n\ndata_use, coaching\nb\n"
+    )
     assert result.exit_code == 0, result.output
-    assert ("no code 'coachng' (did you mean 'coaching'?); type 1, 2, b (both), n (neither), "
-            "a comma list of codes, or q (quit)") in result.stdout
+    assert (
+        "no code 'coachng' (did you mean 'coaching'?); type 1, 2, b (both), n (neither), "
+        "a comma list of codes, or q (quit)"
+    ) in result.stdout
     _, by_key = merged(study)
     assert by_key[(s2, "data_use")].memo == "reconciled from ana and ben: added in reconciliation"
     assert by_key[(s2, "coaching")].memo == "reconciled from ana and ben: kept from ben"
@@ -154,12 +171,18 @@ def test_reconcile_is_logged(study, cli):
     decisions = [e for e in log if e["action"] == "reconcile"]
     assert len(decisions) == 1
     assert {k: decisions[0][k] for k in ("segment", "answer", "kept", "gave")} == {
-        "segment": s2, "answer": "1", "kept": ["plc"], "gave": {"ana": ["plc"], "ben": ["coaching", "plc"]}}
+        "segment": s2,
+        "answer": "1",
+        "kept": ["plc"],
+        "gave": {"ana": ["plc"], "ben": ["coaching", "plc"]},
+    }
 
 
 def test_reconcile_merged_coder_is_an_ordinary_coder(study, cli):
     cli("-C", study, "reconcile", "--coders", "ana,ben", "--into", "merged", "--keep-union")
-    result = json.loads(cli("-C", study, "agree", "--coders", "ben,merged", "--format", "json", "--bootstrap", "0").stdout)
+    result = json.loads(
+        cli("-C", study, "agree", "--coders", "ben,merged", "--format", "json", "--bootstrap", "0").stdout
+    )
     assert result["codes"]["coaching"]["percent_agreement"] == 75.0  # s3: merged kept ana's coaching
     assert "merged" in cli("-C", study, "coders").stdout
 
@@ -167,11 +190,17 @@ def test_reconcile_merged_coder_is_an_ordinary_coder(study, cli):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--coders", "ana,ben", "--into", "Ana"], 1,
-         "Error: --into 'Ana' is one of the compared coders; name a new coder, e.g. --into ana-ben\n"),
+        (
+            ["--coders", "ana,ben", "--into", "Ana"],
+            1,
+            "Error: --into 'Ana' is one of the compared coders; name a new coder, e.g. --into ana-ben\n",
+        ),
         (["--coders", "ana", "--into", "m"], 2, "name exactly 2 coders, e.g. --coders ana,ben (got 1)"),
-        (["--coders", "ana,ben", "--into", "m", "--keep-union", "--keep-intersection"], 2,
-         "use --keep-union or --keep-intersection, not both"),
+        (
+            ["--coders", "ana,ben", "--into", "m", "--keep-union", "--keep-intersection"],
+            2,
+            "use --keep-union or --keep-intersection, not both",
+        ),
         (["--coders", "ana,bem", "--into", "m"], 1, "no codings by coder 'bem' (did you mean 'ben'?)"),
     ],
 )
@@ -187,5 +216,7 @@ def test_reconcile_refuses_an_existing_coder_that_is_not_a_reconciliation(study,
     project.code(ids(study)[0], ["plc"], "gold")
     result = cli("-C", study, "reconcile", "--coders", "ana,ben", "--into", "gold", "--keep-union")
     assert result.exit_code == 1
-    assert result.stderr == ("Error: coder 'gold' already has codings (codings/gold.jsonl) that are not a "
-                             "reconciliation of ana and ben; choose another --into name\n")
+    assert result.stderr == (
+        "Error: coder 'gold' already has codings (codings/gold.jsonl) that are not a "
+        "reconciliation of ana and ben; choose another --into name\n"
+    )

@@ -14,7 +14,8 @@ from qualcode.analysis.matrix import build_matrix
 from qualcode.report.context import report_context
 from qualcode.report.format import format_value, heat_bin, script_json
 from qualcode.report.render import build_report
-from tests.helpers import IMG_PAYLOAD, MATRIX_CODEBOOK as CODEBOOK, SCRIPT_PAYLOAD, TRANSCRIPTS, build_study, fake_suggestion, xss_study
+from tests.helpers import IMG_PAYLOAD, SCRIPT_PAYLOAD, build_study, fake_suggestion, xss_study
+
 
 def by_id(tree, element_id: str):
     return tree.xpath(f'//*[@id="{element_id}"]')[0]
@@ -36,7 +37,14 @@ def html(study):
 
 
 def test_report_format_and_bins_match_the_documented_rules():
-    assert [format_value(v, "share") for v in (0, 0.004, 0.005, 0.125, 1 / 3, 1)] == ["0%", "<1%", "1%", "13%", "33%", "100%"]
+    assert [format_value(v, "share") for v in (0, 0.004, 0.005, 0.125, 1 / 3, 1)] == [
+        "0%",
+        "<1%",
+        "1%",
+        "13%",
+        "33%",
+        "100%",
+    ]
     assert format_value(7.0, "segments") == "7"
     assert [heat_bin(v, 10) for v in (0, 0.1, 2, 2.1, 10)] == [0, 1, 1, 2, 5]
 
@@ -64,10 +72,12 @@ def test_report_header_numbers_and_provenance(study, html):
     tree = lxml_html.fromstring(html)
     numbers = {dt.text_content(): dt.getnext().text_content() for dt in tree.xpath('//dl[@class="numbers"]//dt')}
     assert numbers == {
-        "transcripts": "3", "cases": "2",
+        "transcripts": "3",
+        "cases": "2",
         "participants": "4",  # A-T1, B-T1, and Ann Diaz and Bob Kerr (no participant attribute)
         "words": str(sum(len(s.text.split()) for s in study.corpus.segments)),
-        "segments": "9", "coded segments": "8",
+        "segments": "9",
+        "coded segments": "8",
         "codings": "13",  # ana 7 + ben 7, less ben's coding of an interviewer turn (never counted)
         "coders": "2",
     }
@@ -97,9 +107,16 @@ def test_report_cooccurrence_case_profiles_and_code_pages(html):
     alder = by_id(tree, "case-1")
     numbers = " ".join(alder.xpath('.//p[@class="case-numbers"]')[0].text_content().split())
     assert numbers.startswith("2 transcripts · 3 participants ·") and numbers.endswith("6 segments, 6 coded")
-    assert [n.text_content() for n in alder.xpath('.//span[@class="name"]')] == ["Data use", "Collaborative PL", "Family"]
+    assert [n.text_content() for n in alder.xpath('.//span[@class="name"]')] == [
+        "Data use",
+        "Collaborative PL",
+        "Family",
+    ]
     assert [n.text_content() for n in alder.xpath('.//span[@class="num"]')] == [
-        "3 segments · 50%", "3 segments · 50%", "1 segment · 17%"]
+        "3 segments · 50%",
+        "3 segments · 50%",
+        "1 segment · 17%",
+    ]
     coaching = by_id(tree, "code-coaching")
     assert [b.text_content() for b in coaching.xpath('.//table[contains(@class, "counts")]//td')] == ["2", "0"]
     assert by_id(tree, "code-data_use").xpath('.//p[@class="definition"]')[0].text_content() == "Using evidence."
@@ -118,18 +135,23 @@ def test_report_quotes_are_embedded_once_and_cells_refer_to_them(study, html):
     assert (transcript["id"], transcript["case"], transcript["role"]) == ("alder/principal-01", "Alder", "principal")
     assert [data["codes"][c]["id"] for c in data["quotes"][1]["c"]] == ["data_use", "family"]
     exemplars = by_id(lxml_html.fromstring(html), "code-family").xpath(".//ol")[0].get("data-quotes")
-    assert [texts[int(i)] for i in exemplars.split()] == ["Parents come to our data nights.", "Families are partners here."]
+    assert [texts[int(i)] for i in exemplars.split()] == [
+        "Parents come to our data nights.",
+        "Families are partners here.",
+    ]
 
 
 def test_report_suggestions_carry_their_evidence(study):
-    suggestions = [fake_suggestion(study, "Nothing else", "family", 0.9, word="else"),
-                   fake_suggestion(study, "We have a PLC", "plc", 0.8, word="PLC")]
+    suggestions = [
+        fake_suggestion(study, "Nothing else", "family", 0.9, word="else"),
+        fake_suggestion(study, "We have a PLC", "plc", 0.8, word="PLC"),
+    ]
     selection = study.select(include_suggestions=True, suggestions=suggestions)
     html = build_report(study.corpus, study.codebook, selection)
     data = report_data(html)
     quote = next(q for q in data["quotes"] if q["x"] == "Nothing else to add.")
     assert [data["codes"][c]["id"] for c in quote["g"]] == ["family"]  # suggested only
-    (start, end, code, rule), = quote["e"]
+    ((start, end, code, rule),) = quote["e"]
     assert quote["x"][start:end] == "else" and data["codes"][code]["id"] == "family" and rule == "keyword 'else'"
     plc = next(q for q in data["quotes"] if q["x"] == "We have a PLC too.")
     assert plc["g"] == []  # ben applied plc too: not "suggested only"
@@ -140,7 +162,9 @@ def test_report_escapes_quotes_labels_and_attributes(make_project):
     from qualcode.analysis.agreement import report_section
 
     project = xss_study(make_project)
-    agreement = report_section(project.load_codings(["ana", "ben"]), project.corpus, project.codebook)  # its disagreement list quotes the payloads too
+    agreement = report_section(
+        project.load_codings(["ana", "ben"]), project.corpus, project.codebook
+    )  # its disagreement list quotes the payloads too
     assert any(SCRIPT_PAYLOAD in d["text"] for d in agreement["disagreements"])
     html = build_report(project.corpus, project.codebook, project.select(), agreement=agreement)
     assert SCRIPT_PAYLOAD not in html and "<img" not in html and "onerror=alert(1)>" not in html
@@ -150,7 +174,11 @@ def test_report_escapes_quotes_labels_and_attributes(make_project):
     label = tree.xpath('//table[@id="matrix"]/tbody/tr[@data-code-id="family"]/th')[0].text_content()
     assert label == IMG_PAYLOAD + SCRIPT_PAYLOAD
     assert [th.text_content() for th in tree.xpath('//table[@id="matrix"]/thead//th')] == [
-        "Theme", SCRIPT_PAYLOAD, "Alder", "All cases"]
+        "Theme",
+        SCRIPT_PAYLOAD,
+        "Alder",
+        "All cases",
+    ]
     assert IMG_PAYLOAD in [o.text_content() for o in tree.xpath('//select[@data-filter="role"]/option')]
     data = report_data(html)  # the JSON block still holds the exact texts
     assert any(SCRIPT_PAYLOAD in q["x"] and IMG_PAYLOAD in q["x"] for q in data["quotes"])
@@ -180,8 +208,10 @@ def test_report_agreement_section_with_hand_computed_figures(study, cli):
     tree = lxml_html.fromstring((study.root / "reports" / "cross-case.html").read_text(encoding="utf-8"))
     section = by_id(tree, "agreement-section")
     assert "ana, ben coded 9 of 9 segments in common" in " ".join(section.text_content().split())
-    rows = {tr.xpath("./th")[0].text_content(): [td.text_content() for td in tr.xpath("./td")]
-            for tr in section.xpath(".//table//tbody/tr")}
+    rows = {
+        tr.xpath("./th")[0].text_content(): [td.text_content() for td in tr.xpath("./td")]
+        for tr in section.xpath(".//table//tbody/tr")
+    }
     assert rows["Coaching"] == ["9", "88.9%", "0.61", "0.62", rows["Coaching"][4]]
     assert len(section.xpath('.//div[contains(@class, "disagreement")]')) == 8
     assert tree.xpath('//a[@href="#agreement-section"]')
@@ -199,7 +229,9 @@ def test_report_command_writes_the_default_file(study, cli):
     path = study.root / "reports" / "cross-case.html"
     assert "wrote reports/cross-case.html" in result.stderr
     tree = lxml_html.fromstring(path.read_text(encoding="utf-8"))
-    cells = [b.text_content() for b in tree.xpath('//table[@id="matrix"]/tbody/tr[@data-code-id="collaborative_pl"]//button')]
+    cells = [
+        b.text_content() for b in tree.xpath('//table[@id="matrix"]/tbody/tr[@data-code-id="collaborative_pl"]//button')
+    ]
     assert cells == ["2", "1", "3"]  # ben only
     assert "Codings by ben;" in " ".join(by_id(tree, "provenance").text_content().split())
 

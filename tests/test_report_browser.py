@@ -21,8 +21,14 @@ from qualcode.report.render import build_report
 from tests.helpers import IMG_PAYLOAD, REPO, SCRIPT_PAYLOAD, build_study, xss_study
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 # On a developer machine without Chromium these tests are skipped with the reason; CI sets
 # QUALCODE_REQUIRE_BROWSER=1 so that a missing browser fails instead of silently checking nothing.
@@ -121,7 +127,10 @@ def test_browser_report_opens_offline_and_shows_the_quotes_of_a_cell(open_report
     assert page.locator("#panel-title").inner_text() == "Data use · Alder"
     assert page.locator("#panel-status").inner_text() == "3 quotes from 2 transcripts."
     assert shown_quotes(page) == [
-        "We use data to plan.", "Parents come to our data nights.", "We look at the benchmark data together."]
+        "We use data to plan.",
+        "Parents come to our data nights.",
+        "We look at the benchmark data together.",
+    ]
     first = page.locator("#panel-quotes > li").first
     assert first.locator(".meta span").all_inner_texts()[:4] == ["Ann Diaz", "principal", "Alder", "alder/principal-01"]
     assert page.locator("#panel-quotes > li").nth(1).locator(".chip").all_inner_texts() == ["Data use", "Family"]
@@ -135,8 +144,14 @@ def test_browser_report_opens_offline_and_shows_the_quotes_of_a_cell(open_report
     [
         ("transcripts", {"data_use": ["2", "0", "2"], "collaborative_pl": ["2", "1", "3"], "family": ["1", "1", "2"]}),
         ("participants", {"data_use": ["3", "0", "3"], "collaborative_pl": ["2", "1", "3"], "family": ["1", "1", "2"]}),
-        ("share", {"data_use": ["50%", "0%", "33%"], "collaborative_pl": ["50%", "33%", "44%"],
-                   "family": ["17%", "33%", "22%"]}),
+        (
+            "share",
+            {
+                "data_use": ["50%", "0%", "33%"],
+                "collaborative_pl": ["50%", "33%", "44%"],
+                "family": ["17%", "33%", "22%"],
+            },
+        ),
         ("segments", {"data_use": ["3", "0", "3"], "collaborative_pl": ["3", "1", "4"], "family": ["1", "1", "2"]}),
     ],
 )
@@ -146,9 +161,15 @@ def test_browser_switching_the_measure_shows_the_right_numbers(open_report, repo
     page.check('input[name="measure"][value="share"]')  # leave the default first
     page.check(f'input[name="measure"][value="{measure}"]')
     assert {code: row(page, code) for code in expected} == expected
-    assert page.locator("#matrix-measure").inner_text() == {
-        "segments": "segments", "transcripts": "transcripts", "participants": "participants",
-        "share": "share of segments"}[measure]
+    assert (
+        page.locator("#matrix-measure").inner_text()
+        == {
+            "segments": "segments",
+            "transcripts": "transcripts",
+            "participants": "participants",
+            "share": "share of segments",
+        }[measure]
+    )
     opened.clean()
 
 
@@ -157,15 +178,24 @@ def test_browser_role_filter_changes_numbers_and_quotes(open_report, report_path
     page = opened.page
     page.select_option('select[data-filter="role"]', "teacher")
     assert [row(page, c) for c in ("data_use", "collaborative_pl", "family")] == [
-        ["1", "0", "1"], ["2", "1", "3"], ["0", "1", "1"]]
+        ["1", "0", "1"],
+        ["2", "1", "3"],
+        ["0", "1", "1"],
+    ]
     page.check('input[name="measure"][value="share"]')
     # Teachers: Alder 3 segments, Bayview 3, all 6.
     assert [row(page, c) for c in ("data_use", "collaborative_pl", "family")] == [
-        ["33%", "0%", "17%"], ["67%", "33%", "50%"], ["0%", "33%", "17%"]]
+        ["33%", "0%", "17%"],
+        ["67%", "33%", "50%"],
+        ["0%", "33%", "17%"],
+    ]
     page.select_option('select[data-filter="role"]', "principal")
     page.check('input[name="measure"][value="segments"]')
     assert [row(page, c) for c in ("data_use", "collaborative_pl", "family")] == [
-        ["2", "0", "2"], ["1", "0", "1"], ["1", "0", "1"]]
+        ["2", "0", "2"],
+        ["1", "0", "1"],
+        ["1", "0", "1"],
+    ]
     cell(page, "collaborative_pl", 0).click()
     assert page.locator("#panel-title").inner_text() == "Collaborative PL · Alder · role: principal"
     assert shown_quotes(page) == ["Coaching is central."]
@@ -195,7 +225,9 @@ def test_browser_keyboard_opens_and_closes_the_quotes(open_report, report_path):
     cell(page, "data_use", 0).focus()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowRight")
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Collaborative PL in Bayview: 1 segment"
+    assert (
+        page.evaluate("document.activeElement.getAttribute('aria-label')") == "Collaborative PL in Bayview: 1 segment"
+    )
     page.keyboard.press("Enter")
     assert page.locator("#panel").is_visible()
     assert page.evaluate("document.activeElement.id") == "panel-title"
@@ -203,7 +235,9 @@ def test_browser_keyboard_opens_and_closes_the_quotes(open_report, report_path):
     assert page.locator("#live").inner_text() == "Collaborative PL · Bayview: 1 quote from 1 transcript."
     page.keyboard.press("Escape")
     assert not page.locator("#panel").is_visible()
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Collaborative PL in Bayview: 1 segment"
+    assert (
+        page.evaluate("document.activeElement.getAttribute('aria-label')") == "Collaborative PL in Bayview: 1 segment"
+    )
     opened.clean()
 
 
@@ -218,9 +252,13 @@ def test_browser_views_agree_with_build_matrix_for_every_measure_level_and_role(
             for role in ("", "principal", "teacher"):
                 page.select_option('select[data-filter="role"]', role)
                 if role:
-                    by_role = build_matrix(study.corpus, study.codebook, codings, by=["case", "role"], measure=measure, level=level)
-                    wanted = {c: [format_value(by_role.loc[c].get((case, role), 0), measure) for case in ("Alder", "Bayview")]
-                              for c in by_role.index}
+                    by_role = build_matrix(
+                        study.corpus, study.codebook, codings, by=["case", "role"], measure=measure, level=level
+                    )
+                    wanted = {
+                        c: [format_value(by_role.loc[c].get((case, role), 0), measure) for case in ("Alder", "Bayview")]
+                        for c in by_role.index
+                    }
                 else:
                     table = build_matrix(study.corpus, study.codebook, codings, measure=measure, level=level)
                     total = totals(study.corpus, study.codebook, codings, measure, level)
@@ -233,7 +271,9 @@ def test_browser_views_agree_with_build_matrix_for_every_measure_level_and_role(
 def test_browser_attack_strings_stay_text(open_report, make_project, tmp_path):
     project = xss_study(make_project)
     path = tmp_path / "xss.html"
-    path.write_text(build_report(project.corpus, project.codebook, project.select(), filters=["role", "case"]), encoding="utf-8")
+    path.write_text(
+        build_report(project.corpus, project.codebook, project.select(), filters=["role", "case"]), encoding="utf-8"
+    )
     opened = open_report(path)
     page = opened.page
     assert page.evaluate("document.querySelectorAll('img').length") == 0

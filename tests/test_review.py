@@ -75,15 +75,21 @@ def test_review_shows_segment_evidence_case_speaker_and_definition(study, cli):
         "  Our [[PLC]] meets on Fridays.",
         "[a]ccept  [r]eject  [s]kip  [c] add code  [m]emo  [u]ndo  [q]uit > q",
     ]
-    assert "no saved suggestions for this scope: computed 4 and saved them to suggestions/pending.jsonl" in result.stderr
-    assert result.stderr.endswith("0 accepted, 0 rejected, 0 skipped, 0 code(s) added; 4 left (run again to continue)\n")
+    assert (
+        "no saved suggestions for this scope: computed 4 and saved them to suggestions/pending.jsonl" in result.stderr
+    )
+    assert result.stderr.endswith(
+        "0 accepted, 0 rejected, 0 skipped, 0 code(s) added; 4 left (run again to continue)\n"
+    )
 
 
 def test_review_accept_reject_skip_then_resume(study, cli):
     root, seg = study
     result = review(cli, root, "a\nr\ns\nq\n")
     assert "accepted: plc (ana)" in result.stdout and "rejected: data_use" in result.stdout
-    assert result.stderr.endswith("1 accepted, 1 rejected, 1 skipped, 0 code(s) added; 1 left (run again to continue)\n")
+    assert result.stderr.endswith(
+        "1 accepted, 1 rejected, 1 skipped, 0 code(s) added; 1 left (run again to continue)\n"
+    )
     assert codings(root) == ([(seg[0], "plc", "suggestion", "")], [])
     decisions = open_project(root).decisions("ana")
     assert [(d.segment, d.code, d.decision, d.rules, d.created) for d in decisions] == [
@@ -112,10 +118,14 @@ def test_review_memo_add_code_and_undo(study, cli):
     # after the undo, the rejected suggestion is shown again (same numbering) and accepted
     assert out.count(f"── 2 of 4 ── {seg[1]}") == 2
     found, notes = codings(root)
-    assert sorted(found) == sorted([(seg[0], "plc", "suggestion", "first memo"), (seg[1], "data_use", "suggestion", "")])
+    assert sorted(found) == sorted(
+        [(seg[0], "plc", "suggestion", "first memo"), (seg[1], "data_use", "suggestion", "")]
+    )
     assert notes == [(seg[1], "about data")]  # the memo of the rejected suggestion became a note
     assert [(d.code, d.decision) for d in open_project(root).decisions("ana")] == [
-        ("plc", "accept"), ("data_use", "accept")]
+        ("plc", "accept"),
+        ("data_use", "accept"),
+    ]
 
 
 def test_review_undo_reaches_the_previous_session(study, cli):
@@ -138,8 +148,9 @@ def test_review_already_coded_is_not_offered_and_undo_keeps_codings_it_did_not_c
     result = review(cli, root, "s\nc\ncoaching\na\na\n")
     assert result.stdout.splitlines()[0] == f"── 1 of 3 ── {seg[1]}"
     assert f"undone: accepted coaching on {seg[2]}" in review(cli, root, "u\nq\n").stdout
-    assert sorted(codings(root)[0]) == sorted([
-        (seg[0], "plc", "manual", ""), (seg[2], "plc", "suggestion", ""), (seg[2], "coaching", "manual", "")])
+    assert sorted(codings(root)[0]) == sorted(
+        [(seg[0], "plc", "manual", ""), (seg[2], "plc", "suggestion", ""), (seg[2], "coaching", "manual", "")]
+    )
     assert [(d.code, d.decision) for d in open_project(root).decisions("ana")] == [("plc", "accept")]
 
 
@@ -155,7 +166,9 @@ def test_review_filters_and_nothing_left(study, cli):
 def test_review_end_of_input_quits_cleanly(study, cli):
     root, seg = study
     result = review(cli, root, "a\n")
-    assert result.stderr.endswith("1 accepted, 0 rejected, 0 skipped, 0 code(s) added; 3 left (run again to continue)\n")
+    assert result.stderr.endswith(
+        "1 accepted, 0 rejected, 0 skipped, 0 code(s) added; 3 left (run again to continue)\n"
+    )
 
 
 def test_suggest_stats_per_rule_acceptance(study, cli):
@@ -164,9 +177,30 @@ def test_suggest_stats_per_rule_acceptance(study, cli):
     cli("-C", root, "review", "--coder", "ben", input="a\na\n")
     rows = json.loads(cli("-C", root, "suggest", "--stats", "--format", "json").stdout)
     assert rows == [
-        {"code": "coaching", "rule": "keyword:coaching cycle", "decided": 1, "accepted": 0, "rejected": 1, "acceptance": 0.0},
-        {"code": "data_use", "rule": "keyword:benchmark", "decided": 2, "accepted": 1, "rejected": 1, "acceptance": 0.5},
-        {"code": "data_use", "rule": "keyword:data chat", "decided": 2, "accepted": 1, "rejected": 1, "acceptance": 0.5},
+        {
+            "code": "coaching",
+            "rule": "keyword:coaching cycle",
+            "decided": 1,
+            "accepted": 0,
+            "rejected": 1,
+            "acceptance": 0.0,
+        },
+        {
+            "code": "data_use",
+            "rule": "keyword:benchmark",
+            "decided": 2,
+            "accepted": 1,
+            "rejected": 1,
+            "acceptance": 0.5,
+        },
+        {
+            "code": "data_use",
+            "rule": "keyword:data chat",
+            "decided": 2,
+            "accepted": 1,
+            "rejected": 1,
+            "acceptance": 0.5,
+        },
         {"code": "plc", "rule": "keyword:PLC", "decided": 3, "accepted": 3, "rejected": 0, "acceptance": 1.0},
     ]
     assert open_project(root).rule_stats() == rows
@@ -188,12 +222,14 @@ def test_codebook_rename_and_merge_carry_pending_suggestions_and_decisions(study
     assert cli("-C", root, "codebook", "rename", "plc", "teams").exit_code == 0
     project = open_project(root)
     assert sorted((s.segment, s.code) for s in project.pending_suggestions()) == sorted(
-        [(seg[0], "teams"), (seg[1], "data_use"), (seg[2], "teams"), (seg[2], "coaching")])
+        [(seg[0], "teams"), (seg[1], "data_use"), (seg[2], "teams"), (seg[2], "coaching")]
+    )
     assert [(d.code, d.decision) for d in project.decisions("ana")] == [("teams", "accept"), ("data_use", "reject")]
     assert cli("-C", root, "codebook", "merge", "coaching", "INTO", "teams").exit_code == 0
     project = open_project(root)
     assert sorted((s.segment, s.code) for s in project.pending_suggestions()) == sorted(
-        [(seg[0], "teams"), (seg[1], "data_use"), (seg[2], "teams")])
+        [(seg[0], "teams"), (seg[1], "data_use"), (seg[2], "teams")]
+    )
     # resuming after the rename: the decided suggestions stay decided
     again = review(cli, root, "q\n")
     assert again.stdout.splitlines()[0] == f"── 1 of 1 ── {seg[2]}"

@@ -32,7 +32,7 @@ def test_segment_modes_count(load, mode, expected):
     project, segments = segments_of(load, SPEECH, mode)
     assert len(segments) == expected
     text = project.corpus.transcripts[0].text
-    assert all(text[s.start:s.end] == s.text for s in segments)
+    assert all(text[s.start : s.end] == s.text for s in segments)
 
 
 def test_segment_paragraph_mode_splits_within_turns(load):
@@ -82,7 +82,9 @@ def test_segment_repeated_text_gets_a_deterministic_disambiguator(load):
 @pytest.mark.parametrize(
     "edit",
     [
-        lambda t: t.replace("Interviewer: Next?", "Interviewer: A new question?\n\nMaria Lopez: A new answer.\n\nInterviewer: Next?"),
+        lambda t: t.replace(
+            "Interviewer: Next?", "Interviewer: A new question?\n\nMaria Lopez: A new answer.\n\nInterviewer: Next?"
+        ),
         lambda t: t.replace("Interviewer: Next?\n\nMaria Lopez: Yes.\n\n", ""),
         lambda t: t.replace("First question?", "Frist question, edited?"),
     ],
@@ -110,7 +112,7 @@ def test_segment_ids_ignore_line_wrapping(load):
 def test_segment_front_matter_offsets(load):
     project = load({"a.txt": INTERVIEW})
     text = project.corpus.transcripts[0].text
-    assert [text[s.start:s.end] for s in project.corpus.segments] == [s.text for s in project.corpus.segments]
+    assert [text[s.start : s.end] for s in project.corpus.segments] == [s.text for s in project.corpus.segments]
     assert project.corpus.segments[1].text.startswith("We meet every Wednesday")
 
 
@@ -119,7 +121,9 @@ _labels = st.sampled_from(["Interviewer: ", "MARIA: ", "Q: ", "A: ", "[00:01:02]
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(_labels, _line, st.booleans()), max_size=12), st.sampled_from(["turn", "paragraph", "sentence"]))
+@given(
+    st.lists(st.tuples(_labels, _line, st.booleans()), max_size=12), st.sampled_from(["turn", "paragraph", "sentence"])
+)
 def test_segment_spans_always_match_text_property(tmp_path_factory, lines, mode):
     from qualcode.study.segment import segment_transcripts
     from qualcode.study.transcripts import Transcript
@@ -128,7 +132,7 @@ def test_segment_spans_always_match_text_property(tmp_path_factory, lines, mode)
     text = "".join(label + body + ("\n\n" if blank else "\n") for label, body, blank in lines)
     transcript = Transcript("t", tmp_path_factory.getbasetemp(), "t.txt", text, {}, detect_turns(text))
     segments = segment_transcripts([transcript], mode)["t"]
-    assert all(text[s.start:s.end] == s.text and s.text.strip() == s.text and s.text for s in segments)
+    assert all(text[s.start : s.end] == s.text and s.text.strip() == s.text and s.text for s in segments)
     assert len({s.id for s in segments}) == len(segments)
     starts = [s.start for s in segments]
     assert starts == sorted(starts)

@@ -54,13 +54,20 @@ Maria Lopez: I teach kindergarten and fifth grade.
 
 @pytest.fixture
 def project(load):
-    return load({"alder-creek/teacher-01.txt": TRANSCRIPT, "bayview/coach-01.txt": "---\ncase: Bayview\n---\nCoach: My coaching cycle.\n"},
-                codebook=CODEBOOK)
+    return load(
+        {
+            "alder-creek/teacher-01.txt": TRANSCRIPT,
+            "bayview/coach-01.txt": "---\ncase: Bayview\n---\nCoach: My coaching cycle.\n",
+        },
+        codebook=CODEBOOK,
+    )
 
 
 def summary(project, found):
-    return [(project.corpus.segment_index[s.segment].text[:20], s.code, s.score, [e.rule for e in s.evidence])
-            for s in found]
+    return [
+        (project.corpus.segment_index[s.segment].text[:20], s.code, s.score, [e.rule for e in s.evidence])
+        for s in found
+    ]
 
 
 def test_suggest_hand_computed_scores_in_order(project):
@@ -88,7 +95,7 @@ def test_suggest_repeated_rule_counts_once(load):
 def test_suggest_evidence_spans_point_into_the_transcript(project):
     found = project.suggest()
     text = {t.id: t.text for t in project.corpus.transcripts}
-    assert all(text[s.transcript][e.start:e.end] == e.text for s in found for e in s.evidence)
+    assert all(text[s.transcript][e.start : e.end] == e.text for s in found for e in s.evidence)
     chats = next(s for s in found if s.code == "data_use" and len(s.evidence) == 2)
     start = text["alder-creek/teacher-01"].index("data chats after")
     assert chats.evidence[0] == Evidence("data chats", start, start + 10, "keyword:data chat")
@@ -108,7 +115,9 @@ def test_suggest_code_filter_includes_children_and_min_score(project):
 def test_suggest_unknown_transcript_or_code_has_did_you_mean(project):
     from qualcode.errors import QualcodeError
 
-    with pytest.raises(QualcodeError, match=r"no transcript 'alder-creek/teacher-1' \(did you mean 'alder-creek/teacher-01'\?\)"):
+    with pytest.raises(
+        QualcodeError, match=r"no transcript 'alder-creek/teacher-1' \(did you mean 'alder-creek/teacher-01'\?\)"
+    ):
         project.suggest(transcript="alder-creek/teacher-1")
     with pytest.raises(QualcodeError, match=r"no code 'coachng' \(did you mean 'coaching'\?\)"):
         project.suggest(code="coachng")
@@ -140,16 +149,30 @@ def test_suggest_parses_each_segment_once_through_pipe(project):
     project.__dict__["nlp"] = spy
     project.suggest()
     spoken = [s.text for s in project.corpus.segments if not s.skipped]
-    keywords = ["professional development", "professional learning community", "PLC", "coaching cycle",
-                "benchmark", "data chat", "kindergarten", "fifth grade", "sixth grade"]
+    keywords = [
+        "professional development",
+        "professional learning community",
+        "PLC",
+        "coaching cycle",
+        "benchmark",
+        "data chat",
+        "kindergarten",
+        "fifth grade",
+        "sixth grade",
+    ]
     assert sorted(spy.texts) == sorted(spoken + keywords)
     assert spy.calls == 0
 
 
 def test_suggestion_json_has_exactly_the_contract_keys():
     s = Suggestion("t#1", "t", "plc", 0.5, (Evidence("PLC", 3, 6, "keyword:PLC"),))
-    assert s.to_json() == {"segment": "t#1", "transcript": "t", "code": "plc", "score": 0.5,
-                           "evidence": [{"text": "PLC", "start": 3, "end": 6, "rule": "keyword:PLC"}]}
+    assert s.to_json() == {
+        "segment": "t#1",
+        "transcript": "t",
+        "code": "plc",
+        "score": 0.5,
+        "evidence": [{"text": "PLC", "start": 3, "end": 6, "rule": "keyword:PLC"}],
+    }
 
 
 # -- the command ----------------------------------------------------------------------------
@@ -158,14 +181,27 @@ def test_cli_suggest_json_table_and_csv(project, cli):
     result = cli("-C", root, "suggest", "--format", "json", "--transcript", "bayview/coach-01")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    assert rows == [{"segment": project.corpus.segments[-1].id, "transcript": "bayview/coach-01", "code": "coaching",
-                     "score": 0.75, "evidence": [{"text": "coaching cycle", "start": 10, "end": 24,
-                                                  "rule": "keyword:coaching cycle"}]}]
+    assert rows == [
+        {
+            "segment": project.corpus.segments[-1].id,
+            "transcript": "bayview/coach-01",
+            "code": "coaching",
+            "score": 0.75,
+            "evidence": [{"text": "coaching cycle", "start": 10, "end": 24, "rule": "keyword:coaching cycle"}],
+        }
+    ]
     assert result.stderr == "1 suggestion(s)\n"
     table = cli("-C", root, "suggest", "--transcript", "bayview/coach-01").stdout.splitlines()
     assert table[0].split() == ["score", "code", "segment", "evidence"]
-    assert table[2].split() == ["0.75", "collaborative_pl/coaching", rows[0]["segment"],
-                                "keyword:coaching", "cycle", "\u201ccoaching", "cycle\u201d"]
+    assert table[2].split() == [
+        "0.75",
+        "collaborative_pl/coaching",
+        rows[0]["segment"],
+        "keyword:coaching",
+        "cycle",
+        "\u201ccoaching",
+        "cycle\u201d",
+    ]
     csv_lines = cli("-C", root, "suggest", "--format", "csv", "--min-score", "0.8").stdout.splitlines()
     assert csv_lines[0] == "segment,transcript,code,score,evidence"
     assert len(csv_lines) == 1 + 2
@@ -178,11 +214,19 @@ def test_cli_suggest_save_stores_pending_but_no_codings(project, cli):
     assert "saved 3 pending suggestion(s) to suggestions/pending.jsonl" in result.stderr
     reopened = open_project(root)
     assert sorted((s.code, s.score) for s in reopened.pending_suggestions()) == [
-        ("data_use", 0.25), ("data_use", 0.5), ("data_use", 0.875)]
+        ("data_use", 0.25),
+        ("data_use", 0.5),
+        ("data_use", 0.875),
+    ]
     assert not (root / "codings").exists()
     # saving another scope keeps these; saving the same scope replaces them
     cli("-C", root, "suggest", "--save", "--code", "coaching")
-    assert sorted(s.code for s in open_project(root).pending_suggestions()) == ["coaching", "data_use", "data_use", "data_use"]
+    assert sorted(s.code for s in open_project(root).pending_suggestions()) == [
+        "coaching",
+        "data_use",
+        "data_use",
+        "data_use",
+    ]
     cli("-C", root, "suggest", "--save", "--code", "data_use", "--min-score", "0.8")
     assert sorted(s.code for s in open_project(root).pending_suggestions()) == ["coaching", "data_use"]
 

@@ -13,7 +13,7 @@ def test_transcripts_front_matter_gives_attributes_and_offsets_exclude_it(load):
     assert transcript.attributes == {"case": "Alder Creek", "participant": "AC-T9", "role": "teacher"}
     assert transcript.text.startswith("Interviewer: How do")
     for segment in project.corpus.segments:
-        assert transcript.text[segment.start:segment.end] == segment.text
+        assert transcript.text[segment.start : segment.end] == segment.text
 
 
 def test_transcripts_id_is_relative_path_without_extension(load):
@@ -24,12 +24,12 @@ def test_transcripts_id_is_relative_path_without_extension(load):
 @pytest.mark.parametrize(
     "raw",
     [
-        "Maria: café ünd “quotes”\n".encode("utf-8"),
-        codecs.BOM_UTF8 + "Maria: café ünd “quotes”\n".encode("utf-8"),
+        "Maria: café ünd “quotes”\n".encode(),
+        codecs.BOM_UTF8 + "Maria: café ünd “quotes”\n".encode(),
         codecs.BOM_UTF16_LE + "Maria: café ünd “quotes”\n".encode("utf-16-le"),
         codecs.BOM_UTF16_BE + "Maria: café ünd “quotes”\n".encode("utf-16-be"),
-        "Maria: café ünd “quotes”\r\n".encode("utf-8"),
-        "Maria: café ünd “quotes”\r".encode("utf-8"),
+        "Maria: café ünd “quotes”\r\n".encode(),
+        "Maria: café ünd “quotes”\r".encode(),
     ],
 )
 def test_transcripts_encodings_and_line_ends_are_normalised(load, raw):
@@ -119,11 +119,14 @@ def test_transcripts_attributes_csv_adds_values_and_front_matter_wins(load, make
 
 
 def test_transcripts_attributes_csv_unknown_transcript_warns_with_suggestion(load):
-    project = load({"bayview/parent-01.txt": "Q: hi\n",
-                    "attributes.csv": "transcript,case\nbayview/parent-1,Bayview\n"})
+    project = load(
+        {"bayview/parent-01.txt": "Q: hi\n", "attributes.csv": "transcript,case\nbayview/parent-1,Bayview\n"}
+    )
     project.corpus.transcripts
-    assert any("attributes.csv:2: no transcript 'bayview/parent-1' (did you mean 'bayview/parent-01'?)" in w
-               for w in project.warnings)
+    assert any(
+        "attributes.csv:2: no transcript 'bayview/parent-1' (did you mean 'bayview/parent-01'?)" in w
+        for w in project.warnings
+    )
 
 
 def test_transcripts_attributes_csv_without_transcript_column_is_an_error(load):

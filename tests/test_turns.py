@@ -2,7 +2,7 @@ from qualcode.study.turns import detect_turns
 
 
 def speakers(text, known=frozenset(), markdown=False):
-    return [(t.speaker, text[t.start:t.end]) for t in detect_turns(text, known, markdown)]
+    return [(t.speaker, text[t.start : t.end]) for t in detect_turns(text, known, markdown)]
 
 
 def test_turns_name_labels_and_continuation_lines():
@@ -16,7 +16,10 @@ def test_turns_name_labels_and_continuation_lines():
 
 def test_turns_q_and_a_labels():
     assert speakers("Q: Why?\nA: Because.\n\nQ: Sure?\nA: Yes.") == [
-        ("Q", "Why?"), ("A", "Because."), ("Q", "Sure?"), ("A", "Yes.")
+        ("Q", "Why?"),
+        ("A", "Because."),
+        ("Q", "Sure?"),
+        ("A", "Yes."),
     ]
 
 
@@ -28,9 +31,11 @@ def test_turns_bracketed_and_parenthesised_timestamps():
     text = "[00:12:31] Speaker 2: We started.\n(00:12:40) ROSA DELGADO: Yes.\n[1:02] Interviewer: ok"
     turns = detect_turns(text)
     assert [(t.speaker, t.timestamp) for t in turns] == [
-        ("Speaker 2", "00:12:31"), ("ROSA DELGADO", "00:12:40"), ("Interviewer", "1:02")
+        ("Speaker 2", "00:12:31"),
+        ("ROSA DELGADO", "00:12:40"),
+        ("Interviewer", "1:02"),
     ]
-    assert text[turns[0].start:turns[0].end] == "We started."
+    assert text[turns[0].start : turns[0].end] == "We started."
 
 
 def test_turns_note_inside_paragraph_is_prose_not_a_speaker():
@@ -53,7 +58,9 @@ def test_turns_times_in_prose_do_not_start_turns():
 
 def test_turns_single_word_name_on_consecutive_lines():
     assert [s for s, _ in speakers("Interviewer: Hi?\nMaria: Fine.\nInterviewer: Good.")] == [
-        "Interviewer", "Maria", "Interviewer"
+        "Interviewer",
+        "Maria",
+        "Interviewer",
     ]
 
 
@@ -62,7 +69,9 @@ def test_turns_text_before_first_label_has_no_speaker():
 
 
 def test_turns_markdown_bold_labels_and_headings():
-    text = "# Interview with Ms. Tran\n\n**Interviewer:** Hello?\n\n**Ms. Tran:** Hi.\n\n## Part 2\n\n**Ms. Tran**: More."
+    text = (
+        "# Interview with Ms. Tran\n\n**Interviewer:** Hello?\n\n**Ms. Tran:** Hi.\n\n## Part 2\n\n**Ms. Tran**: More."
+    )
     assert speakers(text, markdown=True) == [("Interviewer", "Hello?"), ("Ms. Tran", "Hi."), ("Ms. Tran", "More.")]
 
 

@@ -20,8 +20,8 @@ import numpy as np
 from qualcode.analysis.reliability import (
     Units,
     bootstrap_alphas,
-    coincidence_rows,
     cohen_kappa,
+    coincidence_rows,
     krippendorff_alpha,
     percent_agreement,
     percentile_interval,
@@ -33,9 +33,25 @@ from qualcode.errors import UndefinedStatistic as Undefined
 from qualcode.study.corpus import Corpus
 
 __all__ = [
-    "NONE", "CodingTable", "Comparison", "Undefined", "bootstrap_alphas", "build_table", "code_members",
-    "coincidence_rows", "cohen_kappa", "compare", "disagreement_list", "disagreements", "exclusive_groups",
-    "group_values", "krippendorff_alpha", "percent_agreement", "percentile_interval", "prepare", "presence",
+    "NONE",
+    "CodingTable",
+    "Comparison",
+    "Undefined",
+    "bootstrap_alphas",
+    "build_table",
+    "code_members",
+    "coincidence_rows",
+    "cohen_kappa",
+    "compare",
+    "disagreement_list",
+    "disagreements",
+    "exclusive_groups",
+    "group_values",
+    "krippendorff_alpha",
+    "percent_agreement",
+    "percentile_interval",
+    "prepare",
+    "presence",
     "report_section",
 ]
 
@@ -65,16 +81,19 @@ def presence(table: CodingTable, members: Collection[str]) -> list[list[bool | N
     return [[None if v is None else bool(v & wanted) for v in row] for row in table.values]
 
 
-def group_values(table: CodingTable, children: Mapping[str, Collection[str]]) -> tuple[list[list], list[tuple]]:
+def group_values(
+    table: CodingTable, children: Mapping[str, Collection[str]]
+) -> tuple[list[list[str | None]], list[tuple[str, str, list[str]]]]:
     """Per unit and coder: the one child of an exclusive group given, or :data:`NONE`.
 
     ``children`` maps each child to the codes that count as it (itself and its descendants).
     A coder giving several children is an error: returned as ``(unit, coder, children)`` and
     treated as missing for that coder.
     """
-    rows, conflicts = [], []
+    rows: list[list[str | None]] = []
+    conflicts: list[tuple[str, str, list[str]]] = []
     for unit, row in zip(table.units, table.values):
-        out = []
+        out: list[str | None] = []
         for coder, given in zip(table.coders, row):
             hits = [] if given is None else [c for c, members in children.items() if given & set(members)]
             if given is None or len(hits) > 1:
@@ -99,21 +118,31 @@ def _constant_note(label: str, stats: str, values: set, n: int, presence_data: b
     return f"{label}: {stats} undefined: {what} segments coded by two or more coders"
 
 
-def _describe(label: str, units: Units, categories: Sequence, kappa: bool, bootstrap: int, seed: int,
-              presence_data: bool) -> tuple[dict, np.ndarray, list[str]]:
+def _describe(
+    label: str, units: Units, categories: Sequence, kappa: bool, bootstrap: int, seed: int, presence_data: bool
+) -> tuple[dict[str, Any], np.ndarray, list[str]]:
     """Every statistic of one variable: (figures, coincidence rows, notes on undefined ones)."""
     pairable = _pairable(units)
     coders = sum(any(u[i] is not None for u in pairable) for i in range(len(units[0]))) if units else 0
-    result = {"percent_agreement": None, "kappa": None, "alpha": None, "alpha_ci": None,
-              "units": len(pairable), "coders": coders}
+    result: dict[str, Any] = {
+        "percent_agreement": None,
+        "kappa": None,
+        "alpha": None,
+        "alpha_ci": None,
+        "units": len(pairable),
+        "coders": coders,
+    }
     rows = coincidence_rows(units, categories)
     if not pairable:
         return result, rows, []  # one note for the whole comparison, made by the caller
     result["percent_agreement"] = percent_agreement(pairable)
     values = {v for u in pairable for v in u if v is not None}
     if len(values) == 1:
-        return result, rows, [_constant_note(label, "kappa and alpha" if kappa else "alpha", values, len(pairable),
-                                             presence_data)]
+        return (
+            result,
+            rows,
+            [_constant_note(label, "kappa and alpha" if kappa else "alpha", values, len(pairable), presence_data)],
+        )
     if kappa:
         result["kappa"] = cohen_kappa(pairable)
     result["alpha"] = krippendorff_alpha(pairable, categories)
@@ -125,8 +154,10 @@ def _describe(label: str, units: Units, categories: Sequence, kappa: bool, boots
         if result["alpha_ci"] is None:
             notes.append(f"{label}: alpha_ci undefined: no bootstrap resample had variation")
         elif dropped >= RARE_SHARE * bootstrap:
-            notes.append(f"{label}: {dropped} of {bootstrap} bootstrap resamples had no variation and were left out; "
-                         "alpha_ci is rough for a code this rare")
+            notes.append(
+                f"{label}: {dropped} of {bootstrap} bootstrap resamples had no variation and were left out; "
+                "alpha_ci is rough for a code this rare"
+            )
     return result, rows, notes
 
 
@@ -138,9 +169,13 @@ def _rounded(value):
     return value
 
 
-def compare(table: CodingTable, codes: Mapping[str, Collection[str]],
-            groups: Mapping[str, Mapping[str, Collection[str]]] | None = None,
-            bootstrap: int = 1000, seed: int = 1) -> dict:
+def compare(
+    table: CodingTable,
+    codes: Mapping[str, Collection[str]],
+    groups: Mapping[str, Mapping[str, Collection[str]]] | None = None,
+    bootstrap: int = 1000,
+    seed: int = 1,
+) -> dict:
     """Agreement figures as the ``qualcode agree --format json`` contract.
 
     ``codes`` maps each reported code to the codes that count as its presence; ``groups`` maps
@@ -151,46 +186,69 @@ def compare(table: CodingTable, codes: Mapping[str, Collection[str]],
     if not two:
         notes.append(f"kappa is defined for exactly two coders ({len(table.coders)} compared); see alpha")
     if not table.shared:
-        notes.append("no segment was coded by two or more of the compared coders, so every statistic is undefined; "
-                     "a coder covers a transcript by coding it or marking it done (`qualcode done`)")
+        notes.append(
+            "no segment was coded by two or more of the compared coders, so every statistic is undefined; "
+            "a coder covers a transcript by coding it or marking it done (`qualcode done`)"
+        )
     if bootstrap > 0:
-        notes.append(f"alpha_ci: 95% percentile interval of {bootstrap} bootstrap resamples of segments (seed {seed}); "
-                     "resamples without variation are left out")
+        notes.append(
+            f"alpha_ci: 95% percentile interval of {bootstrap} bootstrap resamples of segments (seed {seed}); "
+            "resamples without variation are left out"
+        )
     else:
         notes.append("alpha_ci: not computed (--bootstrap 0)")
     per_code, pooled_units, pooled_rows = {}, [], []
     for code_id, members in codes.items():
         units = presence(table, members)
-        per_code[code_id], rows, found = _describe(f"code '{code_id}'", units, (False, True), two, bootstrap, seed, True)
+        per_code[code_id], rows, found = _describe(
+            f"code '{code_id}'", units, (False, True), two, bootstrap, seed, True
+        )
         notes += found
         pooled_units += units
         pooled_rows.append(rows)
     out_groups = {}
     for group_id, children in (groups or {}).items():
-        units, conflicts = group_values(table, children)
+        categories, conflicts = group_values(table, children)
         for unit, coder, hits in conflicts:
-            notes.append(f"error: group '{group_id}' is exclusive but {coder} gave {unit} {len(hits)} of its codes "
-                         f"({', '.join(hits)}); counted as missing for {coder}. Keep one of them")
-        figures, _, found = _describe(f"group '{group_id}'", units, [*children, NONE], False, bootstrap, seed, False)
+            notes.append(
+                f"error: group '{group_id}' is exclusive but {coder} gave {unit} {len(hits)} of its codes "
+                f"({', '.join(hits)}); counted as missing for {coder}. Keep one of them"
+            )
+        figures, _, found = _describe(
+            f"group '{group_id}'", categories, [*children, NONE], False, bootstrap, seed, False
+        )
         out_groups[group_id] = {k: _rounded(figures[k]) for k in GROUP_KEYS}
         notes += found
     overall = _overall(per_code, pooled_units, pooled_rows, two, bootstrap, seed, notes)
     out_codes = {c: {k: _rounded(f[k]) for k in STAT_KEYS} for c, f in per_code.items()}
-    return {"coders": list(table.coders), "units": len(table.units), "codes": out_codes, "groups": out_groups,
-            "overall": overall, "notes": notes}
+    return {
+        "coders": list(table.coders),
+        "units": len(table.units),
+        "codes": out_codes,
+        "groups": out_groups,
+        "overall": overall,
+        "notes": notes,
+    }
 
 
-def _overall(per_code: dict, units: list, rows: list[np.ndarray], two: bool, bootstrap: int, seed: int,
-             notes: list[str]) -> dict:
+def _overall(
+    per_code: dict, units: list, rows: list[np.ndarray], two: bool, bootstrap: int, seed: int, notes: list[str]
+) -> dict:
     """Pooled figures over every (segment, code) decision, and means of the per-code figures."""
-    pooled: dict = {"percent_agreement": None, "kappa": None, "alpha": None, "alpha_ci": None,
-                    "decisions": len(_pairable(units)), "codes": len(per_code)}
+    pooled: dict = {
+        "percent_agreement": None,
+        "kappa": None,
+        "alpha": None,
+        "alpha_ci": None,
+        "decisions": len(_pairable(units)),
+        "codes": len(per_code),
+    }
     if pooled["decisions"]:
         figures, _, _ = _describe("pooled", units, (False, True), two, 0, seed, True)
         pooled.update({k: figures[k] for k in ("percent_agreement", "kappa", "alpha")})
         if figures["alpha"] is not None and bootstrap > 0:
             # Resample segments, keeping all codes of a segment together.
-            pooled["alpha_ci"] = percentile_interval(bootstrap_alphas(sum(rows), bootstrap, seed))
+            pooled["alpha_ci"] = percentile_interval(bootstrap_alphas(np.sum(rows, axis=0), bootstrap, seed))
     if pooled["decisions"] and pooled["alpha"] is None:
         stats = "kappa and alpha" if two else "alpha"
         notes.append(f"overall pooled: {stats} undefined: every (segment, code) decision has the same value")
@@ -212,17 +270,18 @@ def disagreements(table: CodingTable, codes: Mapping[str, Collection[str]]) -> l
     """
     out = []
     for unit, row in zip(table.units, table.values):
-        given = {coder: [c for c, members in codes.items() if v & set(members)]
-                 for coder, v in zip(table.coders, row) if v is not None}
+        given = {
+            coder: [c for c, members in codes.items() if v & set(members)]
+            for coder, v in zip(table.coders, row)
+            if v is not None
+        }
         if len(given) < 2:
             continue
         sets = [set(v) for v in given.values()]
-        disputed = set.union(*sets) - set.intersection(*sets)
+        disputed = set[str]().union(*sets) - sets[0].intersection(*sets[1:])
         if disputed:
             out.append({"segment": unit, "codes": given, "disputed": [c for c in codes if c in disputed]})
     return out
-
-
 
 
 def build_table(corpus: Corpus, codings: CodingSet, coders: Sequence[str]) -> CodingTable:
@@ -232,8 +291,9 @@ def build_table(corpus: Corpus, codings: CodingSet, coders: Sequence[str]) -> Co
     for coding in codings.for_coders(coders):
         given[(coding.coder, coding.segment)].add(coding.code)
     segments = [s for s in corpus.coded_segments() if any(s.transcript in t for t in covered.values())]
-    values = [[frozenset(given.get((c, s.id), ())) if s.transcript in covered[c] else None for c in coders]
-              for s in segments]
+    values = [
+        [frozenset(given.get((c, s.id), ())) if s.transcript in covered[c] else None for c in coders] for s in segments
+    ]
     return CodingTable(list(coders), [s.id for s in segments], values)
 
 
@@ -253,8 +313,9 @@ def code_members(book: Codebook, table: CodingTable, code_ids: Sequence[str], le
     for code_id in code_ids:
         if book.depth(code_id):
             top = book.top_level(code_id)
-            raise InputError(f"--level top compares top-level codes; '{code_id}' is under '{top}': "
-                                f"use --code {top}, or --level all")
+            raise InputError(
+                f"--level top compares top-level codes; '{code_id}' is under '{top}': use --code {top}, or --level all"
+            )
     members = {c.id: set(book.descendants(c.id)) for c in book.codes}
     if code_ids:
         return {c: members[c] for c in dict.fromkeys(code_ids)}
@@ -279,14 +340,17 @@ class Comparison:
     groups: dict[str, dict[str, set[str]]]
 
 
-def prepare(codings: CodingSet, corpus: Corpus, codebook: Codebook, code_ids: Sequence[str] = (),
-            level: str = "all") -> Comparison:
+def prepare(
+    codings: CodingSet, corpus: Corpus, codebook: Codebook, code_ids: Sequence[str] = (), level: str = "all"
+) -> Comparison:
     """The table of the coders in ``codings`` and the selected codes; needs two or more coders."""
     names = list(dict.fromkeys(codings.coders))
     if len(names) < 2:
         have = ", ".join(names) or "nobody yet"
-        raise AnalysisError(f"agreement needs two or more coders; codings by: {have}. "
-                            "Have a second coder code the same transcripts (qualcode code ... --coder NAME)")
+        raise AnalysisError(
+            f"agreement needs two or more coders; codings by: {have}. "
+            "Have a second coder code the same transcripts (qualcode code ... --coder NAME)"
+        )
     table = build_table(corpus, codings, names)
     return Comparison(table, code_members(codebook, table, code_ids, level), exclusive_groups(codebook, code_ids))
 
@@ -296,14 +360,23 @@ def disagreement_list(corpus: Corpus, found: Comparison) -> list[dict[str, Any]]
     out = []
     for item in disagreements(found.table, found.codes):
         segment = corpus.segment_index[item["segment"]]
-        out.append({"segment": segment.id, "transcript": segment.transcript, "case": corpus.case_of(segment.transcript),
-                    "speaker": segment.speaker, "codes": item["codes"], "disputed": item["disputed"],
-                    "text": segment.text})
+        out.append(
+            {
+                "segment": segment.id,
+                "transcript": segment.transcript,
+                "case": corpus.case_of(segment.transcript),
+                "speaker": segment.speaker,
+                "codes": item["codes"],
+                "disputed": item["disputed"],
+                "text": segment.text,
+            }
+        )
     return out
 
 
-def report_section(codings: CodingSet, corpus: Corpus, codebook: Codebook, level: str = "all",
-                   bootstrap: int = 1000, seed: int = 1) -> dict[str, Any] | None:
+def report_section(
+    codings: CodingSet, corpus: Corpus, codebook: Codebook, level: str = "all", bootstrap: int = 1000, seed: int = 1
+) -> dict[str, Any] | None:
     """Plain data for the HTML report's agreement section, or None with fewer than two coders.
 
     ``{"coders": [...], "units": N, "shared": units coded by two or more coders, "rows": [{"code",
@@ -315,9 +388,24 @@ def report_section(codings: CodingSet, corpus: Corpus, codebook: Codebook, level
         return None
     found = prepare(codings, corpus, codebook, (), level)
     figures = compare(found.table, found.codes, found.groups, bootstrap, seed)
-    rows = [{"code": c, "path": codebook.path_of(c), "label": codebook.by_id[c].name,
-             "depth": codebook.depth(c) if level == "all" else 0, **f} for c, f in figures["codes"].items()]
+    rows = [
+        {
+            "code": c,
+            "path": codebook.path_of(c),
+            "label": codebook.by_id[c].name,
+            "depth": codebook.depth(c) if level == "all" else 0,
+            **f,
+        }
+        for c, f in figures["codes"].items()
+    ]
     groups = [{"group": g, "label": codebook.by_id[g].name, **f} for g, f in figures["groups"].items()]
-    return {"coders": figures["coders"], "units": figures["units"], "shared": found.table.shared, "rows": rows,
-            "groups": groups, "overall": figures["overall"], "disagreements": disagreement_list(corpus, found),
-            "notes": figures["notes"]}
+    return {
+        "coders": figures["coders"],
+        "units": figures["units"],
+        "shared": found.table.shared,
+        "rows": rows,
+        "groups": groups,
+        "overall": figures["overall"],
+        "disagreements": disagreement_list(corpus, found),
+        "notes": figures["notes"],
+    }

@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from qualcode.coding.resolve import CodingSet
 from qualcode.analysis.retrieval import CODING_KEYS, coding_rows
+from qualcode.coding.resolve import CodingSet
 from qualcode.study.corpus import Corpus
 from qualcode.suggest.records import Suggestion
 
@@ -33,8 +33,17 @@ def segments_frame(corpus: Corpus) -> pd.DataFrame:
     for segment in corpus.segments:
         attributes = corpus.by_id[segment.transcript].attributes
         rows.append(
-            (segment.id, segment.transcript, corpus.case_of(segment.transcript), segment.speaker, segment.start,
-             segment.end, segment.text, segment.skipped, *(attributes.get(n) for n in names))
+            (
+                segment.id,
+                segment.transcript,
+                corpus.case_of(segment.transcript),
+                segment.speaker,
+                segment.start,
+                segment.end,
+                segment.text,
+                segment.skipped,
+                *(attributes.get(n) for n in names),
+            )
         )
     return pd.DataFrame(rows, columns=[*SEGMENT_COLUMNS, *names])
 
@@ -54,10 +63,11 @@ def agreement_frame(result: dict[str, Any]) -> pd.DataFrame:
     rows = []
     for code, figures in result["codes"].items():
         low, high = figures["alpha_ci"] or (None, None)
-        rows.append((code, figures["percent_agreement"], figures["kappa"], figures["alpha"], low, high,
-                     figures["units"]))
+        rows.append(
+            (code, figures["percent_agreement"], figures["kappa"], figures["alpha"], low, high, figures["units"])
+        )
     frame = pd.DataFrame(rows, columns=["code", *AGREEMENT_COLUMNS]).set_index("code")
-    frame = frame.astype({c: "float64" for c in AGREEMENT_COLUMNS[:-1]})
+    frame = frame.astype(dict.fromkeys(AGREEMENT_COLUMNS[:-1], "float64"))
     frame.attrs = {"coders": result["coders"], "overall": result["overall"], "notes": result["notes"]}
     return frame
 

@@ -70,8 +70,9 @@ def segment_frame(corpus: Corpus, by: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["segment", "transcript", "participant", *_keys(by)])
 
 
-def coded_pairs(corpus: Corpus, codebook: Codebook, codings: Iterable[Coding], level: str,
-                ancestors: bool = True) -> pd.DataFrame:
+def coded_pairs(
+    corpus: Corpus, codebook: Codebook, codings: Iterable[Coding], level: str, ancestors: bool = True
+) -> pd.DataFrame:
     """Distinct (segment, code) pairs of coded-speaker segments, codes mapped to ``level``.
 
     ``top`` maps each code to its top-level code; ``all`` keeps the code and, with
@@ -79,7 +80,7 @@ def coded_pairs(corpus: Corpus, codebook: Codebook, codings: Iterable[Coding], l
     """
     codebook.codes_at(level)  # an unknown level is an error
     index = corpus.segment_index
-    pairs = set()
+    pairs: set[tuple[str, str]] = set()
     for coding in codings:
         segment = index.get(coding.segment)
         if segment is None or segment.skipped or coding.code not in codebook:
@@ -115,9 +116,14 @@ def _measure(coded: pd.DataFrame, segments: pd.DataFrame, keys: list[str], measu
     return table
 
 
-def build_matrix(corpus: Corpus, codebook: Codebook, codings: Iterable[Coding],
-                 by: str | Sequence[str] | None = None, measure: str = "segments",
-                 level: str = "top") -> pd.DataFrame:
+def build_matrix(
+    corpus: Corpus,
+    codebook: Codebook,
+    codings: Iterable[Coding],
+    by: str | Sequence[str] | None = None,
+    measure: str = "segments",
+    level: str = "top",
+) -> pd.DataFrame:
     """Rows: codes (codebook order); columns: values of ``by`` (two or more give a MultiIndex).
 
     Every code and every value present among the transcripts appears, zeros included.
@@ -137,8 +143,9 @@ def build_matrix(corpus: Corpus, codebook: Codebook, codings: Iterable[Coding],
     return table
 
 
-def totals(corpus: Corpus, codebook: Codebook, codings: Iterable[Coding], measure: str = "segments",
-           level: str = "top") -> pd.Series:
+def totals(
+    corpus: Corpus, codebook: Codebook, codings: Iterable[Coding], measure: str = "segments", level: str = "top"
+) -> pd.Series:
     """The measure over the whole study, per code (a 'Total' column)."""
     segments = segment_frame(corpus, []).assign(all="all")
     coded = coded_pairs(corpus, codebook, codings, level).merge(segments, on="segment")

@@ -40,8 +40,15 @@ def expand_codes(codebook: Codebook, code_ids: Sequence[str], exact: bool) -> di
     return wanted
 
 
-def quotes(corpus: Corpus, codebook: Codebook, codings: CodingSet, code_ids: Sequence[str], case: str | None = None,
-           where: Sequence[tuple[str, str]] = (), exact: bool = False) -> list[dict[str, Any]]:
+def quotes(
+    corpus: Corpus,
+    codebook: Codebook,
+    codings: CodingSet,
+    code_ids: Sequence[str],
+    case: str | None = None,
+    where: Sequence[tuple[str, str]] = (),
+    exact: bool = False,
+) -> list[dict[str, Any]]:
     """Coded segments carrying any of ``code_ids`` (children included unless ``exact``).
 
     Each row: case, transcript, segment, speaker, codes (all codes on the segment, by the
@@ -58,7 +65,7 @@ def quotes(corpus: Corpus, codebook: Codebook, codings: CodingSet, code_ids: Seq
         all_codes[coding.segment].add(coding.code)
         if coding.code in wanted:
             matched_by[coding.segment].add(coding.coder)
-    rows = []
+    found: list[tuple[tuple[str, str, int], dict[str, Any]]] = []
     for segment_id, coders in matched_by.items():
         segment = corpus.segment_index[segment_id]
         attributes = corpus.by_id[segment.transcript].attributes
@@ -67,23 +74,24 @@ def quotes(corpus: Corpus, codebook: Codebook, codings: CodingSet, code_ids: Seq
             continue
         if any(attributes.get(name, "").casefold() != value.casefold() for name, value in where):
             continue
-        rows.append(
-            {
-                "case": segment_case,
-                "transcript": segment.transcript,
-                "segment": segment.id,
-                "speaker": segment.speaker,
-                "codes": sorted(all_codes[segment_id]),
-                "coders": sorted(coders),
-                "text": segment.text,
-                "attributes": dict(attributes),
-                "_order": (segment_case or "", segment.transcript, segment.index),
-            }
+        order = (segment_case or "", segment.transcript, segment.index)
+        found.append(
+            (
+                order,
+                {
+                    "case": segment_case,
+                    "transcript": segment.transcript,
+                    "segment": segment.id,
+                    "speaker": segment.speaker,
+                    "codes": sorted(all_codes[segment_id]),
+                    "coders": sorted(coders),
+                    "text": segment.text,
+                    "attributes": dict(attributes),
+                },
+            )
         )
-    rows.sort(key=lambda r: r["_order"])
-    for row in rows:
-        del row["_order"]
-    return rows
+    found.sort(key=lambda item: item[0])
+    return [row for _, row in found]
 
 
 def code_stats(corpus: Corpus, book: Codebook, codings: CodingSet) -> list[dict[str, Any]]:
@@ -127,7 +135,7 @@ def coder_summary(codings: CodingSet) -> list[dict[str, Any]]:
     rows = []
     for coder in codings.coders:
         mine = [c for c in codings.codings if c.coder == coder]
-        sources = defaultdict(int)
+        sources: dict[str, int] = defaultdict(int)
         for coding in mine:
             sources[coding.source] += 1
         rows.append(
@@ -149,7 +157,9 @@ def coding_rows(corpus: Corpus, codings: CodingSet) -> list[dict[str, Any]]:
     """One row per coding: CODING_KEYS plus every transcript attribute (by name)."""
     names = sorted({k for t in corpus.transcripts for k in t.attributes} - set(CODING_KEYS))
     rows = []
-    for coding in sorted(codings.codings, key=lambda c: (c.transcript, corpus.segment_index[c.segment].index, c.code, c.coder)):
+    for coding in sorted(
+        codings.codings, key=lambda c: (c.transcript, corpus.segment_index[c.segment].index, c.code, c.coder)
+    ):
         segment = corpus.segment_index[coding.segment]
         attributes = corpus.by_id[coding.transcript].attributes
         row = {

@@ -44,18 +44,36 @@ def check_project(study: Study) -> tuple[list[Finding], dict[str, Any]]:
     summary["codings"] = len(codings.codings)
     for orphan in codings.orphans:
         c = orphan.coding
-        findings.append(Finding("error", f"orphaned coding: {c.coder} coded '{c.code}' on {c.segment} — {orphan.reason}; "
-                                         f"quote: \"{_short(c.anchor.quote)}\" (see `qualcode orphans`)"))
+        findings.append(
+            Finding(
+                "error",
+                f"orphaned coding: {c.coder} coded '{c.code}' on {c.segment} — {orphan.reason}; "
+                f'quote: "{_short(c.anchor.quote)}" (see `qualcode orphans`)',
+            )
+        )
     for coding in codings.unknown_codes:
-        findings.append(Finding("error", f"{coding.coder} coded {coding.segment} with '{coding.code}', "
-                                         "which is not in the codebook"))
+        findings.append(
+            Finding(
+                "error", f"{coding.coder} coded {coding.segment} with '{coding.code}', which is not in the codebook"
+            )
+        )
     for old, new, score in codings.reanchored:
-        findings.append(Finding("warning", f"{old.coder}'s '{old.code}' coding moved from {old.segment} to {new.segment} "
-                                           f"(match {score:.0f}/100) after a transcript edit; "
-                                           "`qualcode reanchor` saves it"))
+        findings.append(
+            Finding(
+                "warning",
+                f"{old.coder}'s '{old.code}' coding moved from {old.segment} to {new.segment} "
+                f"(match {score:.0f}/100) after a transcript edit; "
+                "`qualcode reanchor` saves it",
+            )
+        )
     for coding in codings.codings:
         segment = corpus.segment_index[coding.segment]
         if segment.skipped:
-            findings.append(Finding("warning", f"{coding.coder} coded {coding.segment}, spoken by '{segment.speaker}' "
-                                               "(speakers_to_skip); it is not counted"))
+            findings.append(
+                Finding(
+                    "warning",
+                    f"{coding.coder} coded {coding.segment}, spoken by '{segment.speaker}' "
+                    "(speakers_to_skip); it is not counted",
+                )
+            )
     return findings, summary

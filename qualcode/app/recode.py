@@ -38,4 +38,4 @@ def rename_code(study: Study, old: str, new: str) -> int:
 def merge_codes(study: Study, sources: Sequence[str], into: str) -> int:
     """Merge ``sources`` into ``into``: rules, examples and children move, codings are recoded."""
     new_text = merged_text(study.codebook, _codebook_text(study), sources, into)
-    return _apply(study, new_text, {source: into for source in sources}, "merge")
+    return _apply(study, new_text, dict.fromkeys(sources, into), "merge")

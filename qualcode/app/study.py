@@ -130,11 +130,13 @@ class Study:
         names = None if coders is None else split_coders(coders)
         return load_codings(self.store, self.corpus, self.codebook, names, self.warning, warn_orphans)
 
-    def code(self, segment_id: str, code_ids: Sequence[str], coder: str, memo: str = "",
-             source: str = "manual") -> tuple[list[str], list[str]]:
+    def code(
+        self, segment_id: str, code_ids: Sequence[str], coder: str, memo: str = "", source: str = "manual"
+    ) -> tuple[list[str], list[str]]:
         """Code a segment; return ``(added, already present)``."""
-        return handcoding.add_codings(self.store, self.corpus, self.codebook, segment_id, code_ids, coder, memo,
-                                      source, self.warning)
+        return handcoding.add_codings(
+            self.store, self.corpus, self.codebook, segment_id, code_ids, coder, memo, source, self.warning
+        )
 
     def uncode(self, segment_id: str, code_ids: Sequence[str], coder: str) -> list[str]:
         """Remove codes from a segment; return those removed."""
@@ -157,15 +159,21 @@ class Study:
         return save_reanchored(self.store, self.corpus, names)
 
     # -- suggestions ---------------------------------------------------------------------------
-    def suggest(self, transcript: str | None = None, code: str | None = None,
-                min_score: float = DEFAULT_MIN_SCORE, progress: Progress | None = None) -> list[Suggestion]:
+    def suggest(
+        self,
+        transcript: str | None = None,
+        code: str | None = None,
+        min_score: float = DEFAULT_MIN_SCORE,
+        progress: Progress | None = None,
+    ) -> list[Suggestion]:
         """Suggestions for the coded-speaker segments (of one transcript, for one code subtree)."""
         from qualcode.suggest.engine import suggest
 
         return suggest(self.corpus, self.codebook, self.nlp, transcript, code, min_score, progress)
 
-    def save_suggestions(self, suggestions: list[Suggestion], transcript: str | None = None,
-                         code: str | None = None) -> int:
+    def save_suggestions(
+        self, suggestions: list[Suggestion], transcript: str | None = None, code: str | None = None
+    ) -> int:
         """Replace the pending suggestions of this scope (a transcript, a code subtree, or all)."""
         return self.suggestion_store.save_pending(suggestions, transcript, scope_codes(self.codebook, code))
 
@@ -181,17 +189,18 @@ class Study:
         """Per code and rule, how often review accepted its suggestions."""
         return rule_stats(self.decisions())
 
-    def open_review(self, coder: str, transcript: str | None = None, code: str | None = None,
-                    min_score: float = DEFAULT_MIN_SCORE) -> tuple[Review, bool]:
+    def open_review(
+        self, coder: str, transcript: str | None = None, code: str | None = None, min_score: float = DEFAULT_MIN_SCORE
+    ) -> tuple[Review, bool]:
         """The coder's review queue (suggestions computed and saved first when none are saved)."""
         from qualcode.suggest.review import ReviewParts, open_review
 
         parts = ReviewParts(self.store, self.suggestion_store, self.corpus, self.codebook)
-        return open_review(parts, coder, lambda: self.suggest(transcript, code, min_score), transcript, code,
-                           min_score)
+        return open_review(parts, coder, lambda: self.suggest(transcript, code, min_score), transcript, code, min_score)
 
-    def evaluate(self, gold: str = "gold", coder: str | None = None, level: str = "top",
-                 min_score: float = DEFAULT_MIN_SCORE) -> Evaluation:
+    def evaluate(
+        self, gold: str = "gold", coder: str | None = None, level: str = "top", min_score: float = DEFAULT_MIN_SCORE
+    ) -> Evaluation:
         """Score the suggestions (or ``coder``'s codings) against the ``gold`` coder."""
         from qualcode.suggest.evaluate import evaluate
 
@@ -201,8 +210,13 @@ class Study:
         return evaluate(self.corpus, self.codebook, gold_set, level, min_score, other=self.load_codings([coder]))
 
     # -- analysis --------------------------------------------------------------------------------
-    def select(self, coders: Coders = None, include_suggestions: bool = False, min_score: float = 0.0,
-               suggestions: Sequence[Suggestion] | None = None) -> Selection:
+    def select(
+        self,
+        coders: Coders = None,
+        include_suggestions: bool = False,
+        min_score: float = 0.0,
+        suggestions: Sequence[Suggestion] | None = None,
+    ) -> Selection:
         """The codings a matrix or report counts: these coders' (all when None), plus the current
         suggestions at or above ``min_score`` as the coder 'suggestions' when asked."""
         from qualcode.analysis.selection import select
@@ -226,15 +240,21 @@ class Study:
 
         return codings_frame(self.corpus, self.load_codings(coders))
 
-    def matrix(self, measure: str = "segments", by: str | Sequence[str] | None = "case", level: str = "top",
-               coders: Coders = None) -> pd.DataFrame:
+    def matrix(
+        self,
+        measure: str = "segments",
+        by: str | Sequence[str] | None = "case",
+        level: str = "top",
+        coders: Coders = None,
+    ) -> pd.DataFrame:
         """Codes x values of ``by`` (default: the case attribute): the numbers of ``qualcode matrix``."""
         from qualcode.analysis.matrix import build_matrix
 
         return build_matrix(self.corpus, self.codebook, self.select(coders).codings, by, measure, level)
 
-    def agreement(self, coders: Coders = None, level: str = "all", bootstrap: int = 1000,
-                  seed: int = 1) -> pd.DataFrame:
+    def agreement(
+        self, coders: Coders = None, level: str = "all", bootstrap: int = 1000, seed: int = 1
+    ) -> pd.DataFrame:
         """Per code: agreement (%), kappa, alpha, alpha_low, alpha_high, units (as ``qualcode agree``)."""
         from qualcode.analysis.agreement import compare, prepare
         from qualcode.analysis.frames import agreement_frame

@@ -29,29 +29,51 @@ def _ci(value) -> str:
 
 
 def _stat_row(name: str, f: dict) -> dict:
-    return {"name": name, "units": f.get("units"), "coders": f.get("coders"),
-            "agreement": _num(f.get("percent_agreement"), True), "kappa": _num(f.get("kappa")),
-            "alpha": _num(f["alpha"]), "alpha 95% CI": _ci(f["alpha_ci"])}
+    return {
+        "name": name,
+        "units": f.get("units"),
+        "coders": f.get("coders"),
+        "agreement": _num(f.get("percent_agreement"), True),
+        "kappa": _num(f.get("kappa")),
+        "alpha": _num(f["alpha"]),
+        "alpha 95% CI": _ci(f["alpha_ci"]),
+    }
 
 
 def _render_table(result: dict, shared: int, book, level: str) -> str:
     coders = ", ".join(result["coders"])
-    lines = [f"Agreement of {coders}: {shared} of {result['units']} segments coded by two or more of them "
-             f"(each code present or absent per segment; level: {level})", ""]
+    lines = [
+        f"Agreement of {coders}: {shared} of {result['units']} segments coded by two or more of them "
+        f"(each code present or absent per segment; level: {level})",
+        "",
+    ]
     rows = [_stat_row(book.path_of(c), f) for c, f in result["codes"].items()]
     lines += [to_table(rows, ["name", *STAT_COLUMNS], ["code", *STAT_COLUMNS]) if rows else "no codes to compare", ""]
     if result["groups"]:
         groups = [_stat_row(g, f) for g, f in result["groups"].items()]
-        lines += [to_table(groups, ["name", "units", "alpha", "alpha 95% CI"],
-                           ["exclusive group (children as categories)", "units", "alpha", "alpha 95% CI"]), ""]
+        lines += [
+            to_table(
+                groups,
+                ["name", "units", "alpha", "alpha 95% CI"],
+                ["exclusive group (children as categories)", "units", "alpha", "alpha 95% CI"],
+            ),
+            "",
+        ]
     pooled, mean = result["overall"]["pooled"], result["overall"]["mean"]
     overall = [
         {**_stat_row("pooled over (segment, code) decisions", pooled), "units": pooled["decisions"]},
-        {**_stat_row(f"mean of per-code values ({mean['codes']} codes)", {**mean, "alpha_ci": None}),
-         "alpha 95% CI": ""},
+        {
+            **_stat_row(f"mean of per-code values ({mean['codes']} codes)", {**mean, "alpha_ci": None}),
+            "alpha 95% CI": "",
+        },
     ]
-    lines += [to_table(overall, ["name", "units", "agreement", "kappa", "alpha", "alpha 95% CI"],
-                       ["overall", "units", "agreement", "kappa", "alpha", "alpha 95% CI"])]
+    lines += [
+        to_table(
+            overall,
+            ["name", "units", "agreement", "kappa", "alpha", "alpha 95% CI"],
+            ["overall", "units", "agreement", "kappa", "alpha", "alpha 95% CI"],
+        )
+    ]
     if result["notes"]:
         lines += ["", "notes:"] + [f"- {note}" for note in result["notes"]]
     return "\n".join(lines)
@@ -90,15 +112,38 @@ def _render_disagreements(items: list[dict], units: int) -> str:
 
 @click.command("agree")
 @coders_option(minimum=2, help="Coders to compare, comma-separated. Default: every coder.")
-@click.option("--code", "code_ids", multiple=True, metavar="ID",
-              help="Only this code (repeatable); name an exclusive code to get its group. Default: every code used.")
-@click.option("--unit", type=click.Choice(["segment"]), default="segment", show_default=True,
-              help="The unit coders are compared on.")
-@click.option("--level", type=click.Choice(LEVELS), default="all", show_default=True,
-              help="all: each code exactly as coded; top: children rolled into their top-level code.")
-@click.option("--bootstrap", type=click.IntRange(min=0), default=1000, show_default=True, metavar="N",
-              help="Bootstrap resamples for alpha's 95% interval (0: none).")
-@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the bootstrap (same seed, same interval).")
+@click.option(
+    "--code",
+    "code_ids",
+    multiple=True,
+    metavar="ID",
+    help="Only this code (repeatable); name an exclusive code to get its group. Default: every code used.",
+)
+@click.option(
+    "--unit",
+    type=click.Choice(["segment"]),
+    default="segment",
+    show_default=True,
+    help="The unit coders are compared on.",
+)
+@click.option(
+    "--level",
+    type=click.Choice(LEVELS),
+    default="all",
+    show_default=True,
+    help="all: each code exactly as coded; top: children rolled into their top-level code.",
+)
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    metavar="N",
+    help="Bootstrap resamples for alpha's 95% interval (0: none).",
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Seed of the bootstrap (same seed, same interval)."
+)
 @click.option("--disagreements", is_flag=True, help="List the segments where coders differ instead of the statistics.")
 @format_option("table", "json", "csv")
 @pass_study
@@ -142,8 +187,11 @@ def _describe_dispute(dispute, number: int, total: int, codebook) -> str:
     for code_id in sorted(dispute.disputed):
         code = codebook.by_id[code_id]
         definition = " ".join(code.definition.split()) or "(no definition)"
-        lines.append(textwrap.fill(f"{code_id} ({code.name}): {definition}", WIDTH, initial_indent="  ",
-                                   subsequent_indent="    "))
+        lines.append(
+            textwrap.fill(
+                f"{code_id} ({code.name}): {definition}", WIDTH, initial_indent="  ", subsequent_indent="    "
+            )
+        )
     return "\n".join(lines)
 
 
@@ -190,17 +238,21 @@ def reconcile(study, coders, into, keep_union, keep_intersection):
         raise click.UsageError("use --keep-union or --keep-intersection, not both")
     plan = plan_reconciliation(study.store, study.corpus, study.codebook, coders, into.strip())
     if plan.single:
-        click.echo(f"left out {len(plan.single)} transcript(s) covered by only one coder: {', '.join(plan.single)}",
-                   err=True)
+        click.echo(
+            f"left out {len(plan.single)} transcript(s) covered by only one coder: {', '.join(plan.single)}", err=True
+        )
     if keep_union or keep_intersection:
         decisions = keep_all(plan, union=keep_union)
     else:
         decisions = _ask(plan, study.codebook)
     outcome = apply_reconciliation(study.store, study.corpus, plan, decisions)
     first, second = plan.coders
-    click.echo(f"{plan.into}: copied {outcome.copied} agreed coding(s) of {first} and {second}; decided "
-               f"{outcome.decided} disagreement(s), {outcome.remaining} left; {len(outcome.done)} transcript(s) "
-               f"marked done ({outcome.path})", err=True)
+    click.echo(
+        f"{plan.into}: copied {outcome.copied} agreed coding(s) of {first} and {second}; decided "
+        f"{outcome.decided} disagreement(s), {outcome.remaining} left; {len(outcome.done)} transcript(s) "
+        f"marked done ({outcome.path})",
+        err=True,
+    )
     if outcome.remaining:
         click.echo(f"run the same command again to decide the {outcome.remaining} left", err=True)
 

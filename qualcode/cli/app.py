@@ -42,12 +42,21 @@ def warn(message: str) -> None:
     click.echo(click.style("warning: ", fg="yellow") + message, err=True)
 
 
-class LibraryError(click.ClickException):
-    """A :class:`QualcodeError` shown as ``Error: message`` with the error's exit status."""
+class _UserError(click.ClickException):
+    """A QualcodeError about the user's files or data: ``Error: message``, exit status 1."""
 
-    def __init__(self, error: QualcodeError):
-        super().__init__(str(error))
-        self.exit_code = error.exit_code
+    exit_code = 1
+
+
+class _UsageError(click.ClickException):
+    """A QualcodeError about how a command was called: ``Error: message``, exit status 2."""
+
+    exit_code = 2
+
+
+def cli_error(error: QualcodeError) -> click.ClickException:
+    """The click exception that prints ``error`` and exits with its status."""
+    return (_UsageError if error.exit_code == 2 else _UserError)(str(error))
 
 
 class QualcodeGroup(click.Group):
@@ -72,7 +81,7 @@ class QualcodeGroup(click.Group):
         try:
             return super().invoke(ctx)
         except QualcodeError as exc:
-            raise LibraryError(exc) from None
+            raise cli_error(exc) from None
 
 
 @click.group(cls=QualcodeGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -46,6 +46,7 @@ def validate(ctx, file):
         for problem in problems:
             click.echo(str(problem), err=True)
         raise CodebookError(problems, f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {display}")
+    assert book is not None  # no problems: the codebook was built
     emit(codebook_summary(book))
 
 
@@ -97,7 +98,9 @@ def render_tree(book: Codebook, brief: bool = False, width: int = 88) -> str:
         rules = f"  ({len(c.keywords)} keywords, {len(c.patterns)} patterns)" if not brief else ""
         lines.append(f"{indent}{c.id}{label}{marker}{rules}")
         if not brief and c.definition:
-            lines += textwrap.wrap(c.definition, width, initial_indent=indent + "    ", subsequent_indent=indent + "    ")
+            lines += textwrap.wrap(
+                c.definition, width, initial_indent=indent + "    ", subsequent_indent=indent + "    "
+            )
     return "\n".join(lines)
 
 

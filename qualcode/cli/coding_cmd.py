@@ -8,7 +8,7 @@ import textwrap
 import click
 
 from qualcode.analysis.retrieval import coder_summary
-from qualcode.cli.common import emit, emit_rows, format_option, pass_study
+from qualcode.cli.common import emit_rows, format_option, pass_study
 from qualcode.coding.identity import resolve_coder
 from qualcode.coding.records import coder_slug
 from qualcode.common.tabular import to_table
@@ -65,7 +65,11 @@ def uncode(study, segment_id, code_ids, coder):
 @click.argument("segment_id")
 @click.argument("text", required=False)
 @coder_option
-@click.option("--delete", is_flag=True, help="Delete your notes on SEGMENT_ID instead (all of them, or the one whose text is TEXT).")
+@click.option(
+    "--delete",
+    is_flag=True,
+    help="Delete your notes on SEGMENT_ID instead (all of them, or the one whose text is TEXT).",
+)
 @pass_study
 def annotate(study, segment_id, text, coder, delete):
     """Attach a note (TEXT) to SEGMENT_ID, or --delete notes.
@@ -114,7 +118,7 @@ def _style_code(book, code_id: str) -> str:
     if code_id not in book:
         return click.style(f"[{code_id}]", bold=True)
     color = book.color_of(code_id)
-    rgb = tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
+    rgb = (int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16))
     return click.style(f"[{book.path_of(code_id)}]", fg=rgb, bold=True)
 
 
@@ -157,7 +161,8 @@ def show(study, transcript_id, coders):
             for c, who in sorted(codes.items())
         )
         speaker = segment.speaker or "—"
-        head = f"{click.style(speaker, bold=not segment.skipped, dim=segment.skipped)}  {click.style(segment.id, dim=True)}"
+        name = click.style(speaker, bold=not segment.skipped, dim=segment.skipped)
+        head = f"{name}  {click.style(segment.id, dim=True)}"
         lines.append(f"{head}  {chips}".rstrip())
         body = textwrap.fill(" ".join(segment.text.split()), width, initial_indent="  ", subsequent_indent="  ")
         lines.append(click.style(body, dim=True) if segment.skipped else body)
@@ -182,7 +187,9 @@ def coders(study, fmt):
     def table(rows):
         for row in rows:
             row["sources"] = ", ".join(f"{k} {v}" for k, v in row["sources"].items())
-        return to_table(rows, ["coder", "codings", "segments", "codes", "transcripts", "done", "sources", "last_change"])
+        return to_table(
+            rows, ["coder", "codings", "segments", "codes", "transcripts", "done", "sources", "last_change"]
+        )
 
     emit_rows(fmt, rows, [], table)
 

@@ -45,8 +45,12 @@ def emit(text: str) -> None:
     click.echo(text.rstrip("\n"))
 
 
-def emit_rows(fmt: str, rows: list[dict[str, Any]], columns: Sequence[str],
-              table: Callable[[list[dict[str, Any]]], str] | None = None) -> None:
+def emit_rows(
+    fmt: str,
+    rows: list[dict[str, Any]],
+    columns: Sequence[str],
+    table: Callable[[list[dict[str, Any]]], str] | None = None,
+) -> None:
     """The one output-format branch: rows as JSON (as they are), CSV (``columns``) or a table.
 
     ``table`` renders the terminal table (default: an aligned table of ``columns``).
@@ -65,13 +69,18 @@ def split_names(value: str | None, option: str) -> list[str] | None:
         return None
     items = [item.strip() for item in value.split(",")]
     if not all(items):
-        raise click.BadParameter(f"'{value}' has an empty name; separate names with commas, e.g. case,role",
-                                 param_hint=option)
+        raise click.BadParameter(
+            f"'{value}' has an empty name; separate names with commas, e.g. case,role", param_hint=option
+        )
     return items
 
 
-def coders_option(minimum: int = 1, exactly: int | None = None, required: bool = False,
-                  help: str = "Only these coders (comma-separated). Default: all coders.") -> Callable[[F], F]:
+def coders_option(
+    minimum: int = 1,
+    exactly: int | None = None,
+    required: bool = False,
+    help: str = "Only these coders (comma-separated). Default: all coders.",
+) -> Callable[[F], F]:
     """``--coders A,B`` parsed by the one coder-list rule (:func:`~qualcode.coding.identity.split_coders`).
 
     Too few names (or not ``exactly`` as many) is a usage error (exit 2), like a malformed list.
@@ -85,8 +94,9 @@ def coders_option(minimum: int = 1, exactly: int | None = None, required: bool =
         except InputError as exc:
             raise click.BadParameter(str(exc), param_hint="--coders") from None
         if exactly is not None and len(names) != exactly:
-            raise click.BadParameter(f"name exactly {exactly} coders, e.g. --coders ana,ben (got {len(names)})",
-                                     param_hint="--coders")
+            raise click.BadParameter(
+                f"name exactly {exactly} coders, e.g. --coders ana,ben (got {len(names)})", param_hint="--coders"
+            )
         if len(names) < minimum:
             raise click.BadParameter("name two or more coders, e.g. --coders ana,ben", param_hint="--coders")
         return names

@@ -42,7 +42,9 @@ def import_codings_cmd(study, file, coder, skip_bad):
     for row, score in result.fuzzy:
         click.echo(f"row {row}: quote matched approximately (score {score:.0f}/100)", err=True)
     for row in result.skipped_speaker_rows:
-        click.echo(f"row {row}: the quote is in an interviewer turn (speakers_to_skip); coded but not counted", err=True)
+        click.echo(
+            f"row {row}: the quote is in an interviewer turn (speakers_to_skip); coded but not counted", err=True
+        )
     click.echo(
         f"imported {result.added} coding(s) from {result.rows} row(s) for {coder}"
         + (f"; {result.already_present} already present" if result.already_present else "")
@@ -59,8 +61,9 @@ def export():
 @export.command("codings")
 @click.option("--coder", "coders", multiple=True, metavar="NAME", help="Only this coder (repeatable). Default: all.")
 @format_option("csv", "json", default="csv")
-@click.option("-o", "--output", metavar="FILE",
-              help="Write to FILE instead of stdout (a relative path is inside the project).")
+@click.option(
+    "-o", "--output", metavar="FILE", help="Write to FILE instead of stdout (a relative path is inside the project)."
+)
 @pass_study
 def export_codings(study, coders, fmt, output):
     """Export one row per coding with its quote and every transcript attribute.

@@ -27,12 +27,26 @@ def selection_options(func):
     """--coders, --include-suggestions, --min-score, --level (shared by matrix and cooccur)."""
     options = [
         coders_option(),
-        click.option("--include-suggestions", is_flag=True,
-                     help="Count the current suggestions as one more coder, 'suggestions'."),
-        click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True, metavar="X",
-                     help="With --include-suggestions: only suggestions scoring at least this."),
-        click.option("--level", type=click.Choice(LEVELS), default="top", show_default=True,
-                     help="top: roll child codes up into their top-level code; all: every code."),
+        click.option(
+            "--include-suggestions",
+            is_flag=True,
+            help="Count the current suggestions as one more coder, 'suggestions'.",
+        ),
+        click.option(
+            "--min-score",
+            type=click.FloatRange(0, 1),
+            default=0.0,
+            show_default=True,
+            metavar="X",
+            help="With --include-suggestions: only suggestions scoring at least this.",
+        ),
+        click.option(
+            "--level",
+            type=click.Choice(LEVELS),
+            default="top",
+            show_default=True,
+            help="top: roll child codes up into their top-level code; all: every code.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -80,12 +94,18 @@ def _write(study, table, fmt, output, sheet) -> None:
 
 @click.command("matrix")
 @click.option("--by", metavar="ATTR[,ATTR]", help="Column attribute(s), comma-separated. Default: the case attribute.")
-@click.option("--measure", type=click.Choice(MEASURES), default="segments", show_default=True,
-              help="segments, transcripts or participants with the code, or share of the column's segments (0-1).")
+@click.option(
+    "--measure",
+    type=click.Choice(MEASURES),
+    default="segments",
+    show_default=True,
+    help="segments, transcripts or participants with the code, or share of the column's segments (0-1).",
+)
 @selection_options
 @format_option(*FORMATS)
-@click.option("-o", "--output", metavar="FILE",
-              help="Write to FILE (relative paths stay inside the project; required for xlsx).")
+@click.option(
+    "-o", "--output", metavar="FILE", help="Write to FILE (relative paths stay inside the project; required for xlsx)."
+)
 @pass_study
 def matrix(study, by, measure, coders, include_suggestions, min_score, level, fmt, output):
     """Cross-case matrix: codes x values of an attribute (default: the case).
@@ -110,8 +130,9 @@ def matrix(study, by, measure, coders, include_suggestions, min_score, level, fm
 @click.command("cooccur")
 @selection_options
 @format_option(*FORMATS)
-@click.option("-o", "--output", metavar="FILE",
-              help="Write to FILE (relative paths stay inside the project; required for xlsx).")
+@click.option(
+    "-o", "--output", metavar="FILE", help="Write to FILE (relative paths stay inside the project; required for xlsx)."
+)
 @pass_study
 def cooccur(study, coders, include_suggestions, min_score, level, fmt, output):
     """Code co-occurrence: segments carrying both codes (the diagonal: the code alone).

@@ -48,8 +48,14 @@ def list_(study, fmt):
       qualcode memo list
     """
     rows = [
-        {"path": study.display(m.path), "title": m.title, "author": m.author, "date": m.date,
-         "codes": m.codes, "words": m.words}
+        {
+            "path": study.display(m.path),
+            "title": m.title,
+            "author": m.author,
+            "date": m.date,
+            "codes": m.codes,
+            "words": m.words,
+        }
         for m in list_memos(study.project.memos_dir, study.display, study.warning)
     ]
 

@@ -11,14 +11,33 @@ DEFAULT_OUTPUT = "reports/cross-case.html"
 
 
 @click.command("report")
-@click.option("-o", "--output", metavar="FILE", default=DEFAULT_OUTPUT, show_default=True,
-              help="Where to write the report (relative paths stay inside the project).")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    default=DEFAULT_OUTPUT,
+    show_default=True,
+    help="Where to write the report (relative paths stay inside the project).",
+)
 @coders_option(help="Only these coders' codings (comma-separated). Default: all coders.")
-@click.option("--include-suggestions", is_flag=True, help="Count the current suggestions as one more coder, 'suggestions'.")
-@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True, metavar="X",
-              help="With --include-suggestions: only suggestions scoring at least this.")
-@click.option("--filter", "filters", multiple=True, metavar="ATTR",
-              help="Attribute readers can filter the matrix by (repeatable). Default: role.")
+@click.option(
+    "--include-suggestions", is_flag=True, help="Count the current suggestions as one more coder, 'suggestions'."
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    metavar="X",
+    help="With --include-suggestions: only suggestions scoring at least this.",
+)
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="ATTR",
+    help="Attribute readers can filter the matrix by (repeatable). Default: role.",
+)
 @pass_study
 def report(study, output, coders, include_suggestions, min_score, filters):
     """Write the cross-case report: one HTML file that opens offline in any browser.

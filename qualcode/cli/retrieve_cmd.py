@@ -15,7 +15,13 @@ from qualcode.common.tabular import to_table
 @click.command("quotes")
 @click.argument("code_ids", nargs=-1, required=True)
 @click.option("--case", metavar="CASE", help="Only this case (e.g. a district).")
-@click.option("--where", "where", multiple=True, metavar="ATTR=VALUE", help="Only transcripts with this attribute value (repeatable).")
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    metavar="ATTR=VALUE",
+    help="Only transcripts with this attribute value (repeatable).",
+)
 @click.option("--coder", "coders", multiple=True, metavar="NAME", help="Only codings by this coder (repeatable).")
 @click.option("--exact", is_flag=True, help="Do not include the codes' children.")
 @format_option("table", "json", "csv", "markdown")
@@ -31,8 +37,9 @@ def quotes(study, code_ids, case, where, coders, exact, fmt):
       qualcode quotes family_engagement --format markdown > family.md
     """
     codings = study.load_codings(coders or None)
-    rows = find_quotes(study.corpus, study.codebook, codings, code_ids, case=case, where=parse_where(where),
-                       exact=exact)
+    rows = find_quotes(
+        study.corpus, study.codebook, codings, code_ids, case=case, where=parse_where(where), exact=exact
+    )
     if fmt == "markdown":
         emit(_markdown(rows, code_ids))
     else:
@@ -88,8 +95,11 @@ def stats(study, coders, fmt):
     def table(rows):
         for row in rows:
             row["tree"] = "  " * row["depth"] + row["code"]
-        return to_table(rows, ["tree", "segments", "transcripts", "cases", "codings", "label"],
-                        headers=["code", "segments", "transcripts", "cases", "codings", "label"])
+        return to_table(
+            rows,
+            ["tree", "segments", "transcripts", "cases", "codings", "label"],
+            headers=["code", "segments", "transcripts", "cases", "codings", "label"],
+        )
 
     emit_rows(fmt, rows, columns, table)
 

@@ -12,8 +12,15 @@ from qualcode.study.segment import Segment
 from qualcode.suggest.records import Suggestion
 
 
-def render(corpus: Corpus, codebook: Codebook, suggestion: Suggestion, number: int, total: int,
-           styled: bool = False, width: int = 88) -> str:
+def render(
+    corpus: Corpus,
+    codebook: Codebook,
+    suggestion: Suggestion,
+    number: int,
+    total: int,
+    styled: bool = False,
+    width: int = 88,
+) -> str:
     """The segment with its evidence highlighted, its case and speaker, and the code's definition."""
     segment = corpus.segment_index[suggestion.segment]
     transcript = corpus.by_id[segment.transcript]

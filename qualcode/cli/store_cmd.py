@@ -12,7 +12,9 @@ from qualcode.common.tabular import to_json, to_table
 
 @click.command("log")
 @click.option("--coder", metavar="NAME", help="Only this coder's changes.")
-@click.option("-n", "--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Show the newest N entries.")
+@click.option(
+    "-n", "--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Show the newest N entries."
+)
 @format_option("table", "json")
 @pass_study
 def log(study, coder, limit, fmt):
@@ -29,8 +31,14 @@ def log(study, coder, limit, fmt):
         for entry in entries:
             detail = {k: v for k, v in entry.items() if k not in ("timestamp", "coder", "action")}
             what = " ".join(f"{k}={v}" for k, v in detail.items() if v not in ("", None))
-            rows.append({"timestamp": entry.get("timestamp"), "coder": entry.get("coder"),
-                         "action": entry.get("action"), "what": what})
+            rows.append(
+                {
+                    "timestamp": entry.get("timestamp"),
+                    "coder": entry.get("coder"),
+                    "action": entry.get("action"),
+                    "what": what,
+                }
+            )
         return to_table(rows, ["timestamp", "coder", "action", "what"])
 
     emit_rows(fmt, entries, [], table)
@@ -52,8 +60,15 @@ def check(study, fmt):
     findings, summary = check_project(study)
     errors = [f for f in findings if f.level == "error"]
     if fmt == "json":
-        emit(to_json({"ok": not errors, "summary": summary,
-                      "findings": [{"level": f.level, "message": f.message} for f in findings]}))
+        emit(
+            to_json(
+                {
+                    "ok": not errors,
+                    "summary": summary,
+                    "findings": [{"level": f.level, "message": f.message} for f in findings],
+                }
+            )
+        )
     else:
         for finding in findings:
             click.echo(f"{finding.level}: {finding.message}", err=True)
@@ -82,8 +97,17 @@ def orphans(ctx, coder, fmt):
         return
     study = ctx.obj.study
     found = find_orphans(study.store, study.corpus, study.codebook, coder)
-    rows = [{"segment": o.coding.segment, "transcript": o.coding.transcript, "code": o.coding.code,
-             "coder": o.coding.coder, "reason": o.reason, "quote": o.coding.anchor.quote} for o in found]
+    rows = [
+        {
+            "segment": o.coding.segment,
+            "transcript": o.coding.transcript,
+            "code": o.coding.code,
+            "coder": o.coding.coder,
+            "reason": o.reason,
+            "quote": o.coding.anchor.quote,
+        }
+        for o in found
+    ]
     if fmt == "table" and not rows:
         click.echo("no orphaned codings", err=True)
         return

@@ -12,7 +12,9 @@ from qualcode.study.views import CASE_KEYS, SEGMENT_KEYS, case_rows, segment_row
 
 
 @click.command("segments")
-@click.option("--transcript", "transcript_id", metavar="ID", help="Only this transcript (id, e.g. alder-creek/principal-01).")
+@click.option(
+    "--transcript", "transcript_id", metavar="ID", help="Only this transcript (id, e.g. alder-creek/principal-01)."
+)
 @format_option("table", "json", "csv")
 @pass_study
 def segments(study, transcript_id, fmt):
@@ -45,7 +47,9 @@ def transcripts(study, fmt):
         emit_rows(fmt, rows, [])
         return
     names = sorted({k for r in rows for k in r["attributes"]} - {study.config.case_attribute})
-    flat: list[dict[str, Any]] = [{**{k: v for k, v in r.items() if k != "attributes"}, **r["attributes"]} for r in rows]
+    flat: list[dict[str, Any]] = [
+        {**{k: v for k, v in r.items() if k != "attributes"}, **r["attributes"]} for r in rows
+    ]
     for row in flat:
         row["speakers"] = ", ".join(row["speakers"])
     shown = [n for n in ("role", "participant") if n in names]

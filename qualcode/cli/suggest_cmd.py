@@ -19,7 +19,11 @@ SUGGESTION_KEYS = ("segment", "transcript", "code", "score", "evidence")
 STATS_KEYS = ("code", "rule", "decided", "accepted", "rejected", "acceptance")
 
 min_score_option = click.option(
-    "--min-score", type=click.FloatRange(0, 1), default=DEFAULT_MIN_SCORE, show_default=True, metavar="X",
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_MIN_SCORE,
+    show_default=True,
+    metavar="X",
     help="Leave out suggestions scoring below X (0-1).",
 )
 transcript_option = click.option("--transcript", metavar="ID", help="Only this transcript.")
@@ -89,8 +93,15 @@ def suggest(study, transcript, code, min_score, fmt, save, stats):
     found = _run_suggest(study, transcript=transcript, code=code, min_score=min_score)
 
     def table(rows):
-        shown = [{"score": s.score, "code": study.codebook.path_of(s.code), "segment": s.segment,
-                  "evidence": _evidence_cell(s)} for s in found]
+        shown = [
+            {
+                "score": s.score,
+                "code": study.codebook.path_of(s.code),
+                "segment": s.segment,
+                "evidence": _evidence_cell(s),
+            }
+            for s in found
+        ]
         return to_table(shown, ("score", "code", "segment", "evidence"))
 
     emit_rows(fmt, [s.to_json() for s in found], SUGGESTION_KEYS, table)
@@ -98,8 +109,10 @@ def suggest(study, transcript, code, min_score, fmt, save, stats):
     if save:
         study.save_suggestions(found, transcript, code)
         where = study.display(study.suggestion_store.pending_path)
-        click.echo(f"saved {len(found)} pending suggestion(s) to {where}; "
-                   "review them with `qualcode review --coder NAME`", err=True)
+        click.echo(
+            f"saved {len(found)} pending suggestion(s) to {where}; review them with `qualcode review --coder NAME`",
+            err=True,
+        )
 
 
 def _read_key(prompt: str) -> str:
@@ -142,8 +155,11 @@ def review(study, transcript, code, coder, min_score):
     coder = resolve_coder(coder, cwd=study.root)
     session, computed = study.open_review(coder, transcript=transcript, code=code, min_score=min_score)
     if computed:
-        click.echo(f"no saved suggestions for this scope: computed {len(session.pool)} and saved them to "
-                   f"{study.display(study.suggestion_store.pending_path)}", err=True)
+        click.echo(
+            f"no saved suggestions for this scope: computed {len(session.pool)} and saved them to "
+            f"{study.display(study.suggestion_store.pending_path)}",
+            err=True,
+        )
     if session.current is None:
         click.echo(f"nothing to review for {coder}: every suggestion in scope is decided or coded", err=True)
         return
@@ -180,8 +196,11 @@ def review(study, transcript, code, coder, min_score):
     session.close()
     counts = session.counts
     left = session.remaining
-    click.echo(f"{counts['accept']} accepted, {counts['reject']} rejected, {counts['skip']} skipped, "
-               f"{counts['add']} code(s) added; {left} left" + (" (run again to continue)" if left else ""), err=True)
+    click.echo(
+        f"{counts['accept']} accepted, {counts['reject']} rejected, {counts['skip']} skipped, "
+        f"{counts['add']} code(s) added; {left} left" + (" (run again to continue)" if left else ""),
+        err=True,
+    )
 
 
 def _add_code(study, session) -> None:
@@ -203,8 +222,13 @@ def _add_code(study, session) -> None:
 @click.command("evaluate")
 @click.option("--gold", required=True, metavar="CODER", help="The coder taken as the reference.")
 @click.option("--coder", metavar="OTHER", help="Score this coder's codings instead of the suggestions.")
-@click.option("--level", type=click.Choice(LEVELS), default="top", show_default=True,
-              help="top: roll child codes up into their top-level code; all: exact codes.")
+@click.option(
+    "--level",
+    type=click.Choice(LEVELS),
+    default="top",
+    show_default=True,
+    help="top: roll child codes up into their top-level code; all: exact codes.",
+)
 @min_score_option
 @format_option("table", "json")
 @pass_study
@@ -229,8 +253,10 @@ def evaluate(study, gold, coder, level, min_score, fmt):
     rows += [{"code": "micro", **result.micro.to_json()}, {"code": "macro", **result.macro.to_json()}]
     emit(to_table(rows, ("code", "precision", "recall", "f1", "support")))
     predictions = f"coder {coder}" if coder else f"suggestions (min score {min_score:.2f})"
-    click.echo(f"\n{result.units} segments in {result.transcripts} transcripts done by {gold}; "
-               f"predictions: {predictions}; level: {level}")
+    click.echo(
+        f"\n{result.units} segments in {result.transcripts} transcripts done by {gold}; "
+        f"predictions: {predictions}; level: {level}"
+    )
     for note in result.notes:
         click.echo(f"note: {note}")
 

@@ -1,1 +1,3 @@
-"""The codebook: its model (codes, hierarchy, levels, colours), YAML parsing and validation, and round-trip edits."""
+"""The codebook: its model (codes, hierarchy, levels, colours), YAML parsing and validation, and
+round-trip edits.
+"""

@@ -24,9 +24,9 @@ from qualcode.errors import CodebookEditError, CodebookError
 _INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (2, 4, 0), (4, 6, 4), (4, 4, 0))
 
 
-def _yaml_for(text: str) -> tuple[YAML, object]:
+def _yaml_for(text: str) -> tuple[YAML, Any]:
     """A round-trip loader whose indentation reproduces ``text`` (keeps diffs minimal)."""
-    chosen = None
+    chosen: tuple[YAML, Any] | None = None
     for mapping, sequence, offset in _INDENTS:
         yaml = YAML()
         yaml.preserve_quotes = True
@@ -36,10 +36,11 @@ def _yaml_for(text: str) -> tuple[YAML, object]:
         if _dump(yaml, data) == text:
             return yaml, data
         chosen = chosen or (yaml, data)
+    assert chosen is not None  # _INDENTS is not empty
     return chosen
 
 
-def _dump(yaml: YAML, data) -> str:
+def _dump(yaml: YAML, data: Any) -> str:
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     return buffer.getvalue()

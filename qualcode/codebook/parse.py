@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Any
 
 from qualcode.codebook.model import COLOR_PATTERN, ID_PATTERN, Code, Codebook, normalise_color
 from qualcode.common.didyoumean import hint
@@ -47,7 +46,9 @@ def load_codebook(path: Path, display: str | None = None, check_patterns: bool =
     return codebook
 
 
-def validate_codebook(path: Path, display: str | None = None, check_patterns: bool = True) -> tuple[Codebook | None, list[Problem]]:
+def validate_codebook(
+    path: Path, display: str | None = None, check_patterns: bool = True
+) -> tuple[Codebook | None, list[Problem]]:
     """Return ``(codebook or None, problems)``; the codebook is None when any problem exists."""
     display = display or str(path)
     try:
@@ -68,7 +69,9 @@ def validate_codebook(path: Path, display: str | None = None, check_patterns: bo
     return codebook, problems
 
 
-def parse_codebook(text: str, display: str = "codebook", check_patterns: bool = True) -> tuple[Codebook | None, list[Problem]]:
+def parse_codebook(
+    text: str, display: str = "codebook", check_patterns: bool = True
+) -> tuple[Codebook | None, list[Problem]]:
     """Parse and validate codebook YAML text (spaCy pattern schemas too, unless told not to)."""
     tabs = tab_problems(text, display)
     data, yaml_problems = load_yaml(text, display)
@@ -156,7 +159,11 @@ class _Checker:
                 suggestion = re.sub(r"[^a-z0-9_]+", "_", code_id.lower()).strip("_")
                 self.add(id_line, f"code id '{code_id}' may only use a-z, 0-9 and _; e.g. '{suggestion}'")
             elif code_id in self.seen_ids:
-                self.add(id_line, f"duplicate code id '{code_id}' (first on line {self.seen_ids[code_id]}); ids must be unique across the codebook")
+                self.add(
+                    id_line,
+                    f"duplicate code id '{code_id}' (first on line {self.seen_ids[code_id]}); "
+                    "ids must be unique across the codebook",
+                )
             else:
                 self.seen_ids[code_id] = id_line
         name = code_id or "?"
@@ -176,7 +183,10 @@ class _Checker:
         color = item.get("color")
         if color is not None:
             if not isinstance(color, str) or not COLOR_PATTERN.match(color):
-                self.add(item.line_of("color"), f"code '{name}': color '{color}' must look like \"#1f77b4\" (quote it in YAML)")
+                self.add(
+                    item.line_of("color"),
+                    f"code '{name}': color '{color}' must look like \"#1f77b4\" (quote it in YAML)",
+                )
             else:
                 code.color = normalise_color(color)
         children = item.get("children")
@@ -186,7 +196,10 @@ class _Checker:
             else:
                 code.children = self.codes(children, parent=code_id)
         if code.exclusive and not code.children:
-            self.add(item.line_of("exclusive"), f"code '{name}' is exclusive but has no children; remove 'exclusive' or add children")
+            self.add(
+                item.line_of("exclusive"),
+                f"code '{name}' is exclusive but has no children; remove 'exclusive' or add children",
+            )
         return code if code_id else None
 
     def strings(self, item: LineDict, key: str, name: str, allow_empty: bool) -> tuple[list[str], list[int]]:
@@ -229,8 +242,11 @@ class _Checker:
         for index, pattern in enumerate(value):
             line = value.line_of(index)
             if not isinstance(pattern, LineList) or not pattern or not all(isinstance(t, dict) for t in pattern):
-                self.add(line, f"code '{name}': a pattern must be a non-empty list of token dicts, "
-                               "e.g. [{LEMMA: look}, {LOWER: at}, {LEMMA: datum}]")
+                self.add(
+                    line,
+                    f"code '{name}': a pattern must be a non-empty list of token dicts, "
+                    "e.g. [{LEMMA: look}, {LOWER: at}, {LEMMA: datum}]",
+                )
                 continue
             plain = _plain(pattern)
             errors = _pattern_errors(plain) if self.check_patterns else []
@@ -255,7 +271,9 @@ def pattern_problems(codebook: Codebook) -> list[Problem]:
         for pattern, line in zip(code.patterns, code.pattern_lines):
             errors = _pattern_errors(pattern)
             if errors:
-                problems.append(Problem(codebook.display, line, f"code '{code.id}': invalid spaCy pattern: {'; '.join(errors)}"))
+                problems.append(
+                    Problem(codebook.display, line, f"code '{code.id}': invalid spaCy pattern: {'; '.join(errors)}")
+                )
     return problems
 
 

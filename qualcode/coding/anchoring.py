@@ -47,7 +47,7 @@ class Anchor:
         return {"quote": self.quote, "before": self.before, "after": self.after}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Anchor":
+    def from_json(cls, data: dict) -> Anchor:
         return cls(str(data.get("quote", "")), str(data.get("before", "")), str(data.get("after", "")))
 
 

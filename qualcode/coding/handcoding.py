@@ -96,7 +96,9 @@ def remove_codings(
 def annotate(store: CodingStore, corpus: Corpus, segment_id: str, text: str, coder: str) -> Note:
     """Attach a note to a segment (notes accumulate; each is kept with its time)."""
     if not text.strip():
-        raise InputError("the note is empty; give the text to attach, e.g. qualcode annotate SEGMENT 'why this matters'")
+        raise InputError(
+            "the note is empty; give the text to attach, e.g. qualcode annotate SEGMENT 'why this matters'"
+        )
     segment = corpus.segment(segment_id)
     anchor = anchor_for(segment, corpus.by_id[segment.transcript].text)
     with store.transaction(coder) as current:

@@ -30,8 +30,9 @@ def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")[:60] or "memo"
 
 
-def new_memo(folder: Path, codebook: Codebook, title: str, author: str, codes: Sequence[str] = (),
-             today: _dt.date | None = None) -> Path:
+def new_memo(
+    folder: Path, codebook: Codebook, title: str, author: str, codes: Sequence[str] = (), today: _dt.date | None = None
+) -> Path:
     """Create ``<folder>/<date>-<slug>.md`` (never overwriting) and return its path."""
     if not title.strip():
         raise InputError("a memo needs a title, e.g. qualcode memo new 'Coaching and trust'")
@@ -45,7 +46,9 @@ def new_memo(folder: Path, codebook: Codebook, title: str, author: str, codes: S
     stem = f"{today.isoformat()}-{_slug(title)}"
     front = yaml.safe_dump(
         {"title": title.strip(), "author": author, "date": today.isoformat(), "codes": list(codes)},
-        sort_keys=False, allow_unicode=True, default_flow_style=None,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=None,
     )
     body = f"---\n{front}---\n\n# {title.strip()}\n\n"
     for n in range(1, 1000):

@@ -25,13 +25,23 @@ def _matching(orphans: list[Orphan], old_segment: str, code: str | None) -> list
     chosen = [o for o in orphans if o.coding.segment == old_segment and (code is None or o.coding.code == code)]
     if not chosen:
         listing = ", ".join(sorted({o.coding.segment for o in orphans})) or "none"
-        raise UnknownSegmentError(f"no orphaned coding on segment '{old_segment}'"
-                            + (f" with code '{code}'" if code else "") + f"; orphaned segments: {listing}")
+        raise UnknownSegmentError(
+            f"no orphaned coding on segment '{old_segment}'"
+            + (f" with code '{code}'" if code else "")
+            + f"; orphaned segments: {listing}"
+        )
     return chosen
 
 
-def reattach(store: CodingStore, corpus: Corpus, codebook: Codebook, old_segment: str, new_segment: str,
-             coder: str | None = None, code: str | None = None) -> int:
+def reattach(
+    store: CodingStore,
+    corpus: Corpus,
+    codebook: Codebook,
+    old_segment: str,
+    new_segment: str,
+    coder: str | None = None,
+    code: str | None = None,
+) -> int:
     """Move the orphaned codings of ``old_segment`` onto ``new_segment``; return how many moved."""
     target = corpus.segment(new_segment)
     transcript_text = corpus.by_id[target.transcript].text
@@ -47,16 +57,31 @@ def reattach(store: CodingStore, corpus: Corpus, codebook: Codebook, old_segment
                     continue
                 new_key = (target.id, stored.code)
                 if new_key not in current.codings:
-                    current.codings[new_key] = replace(stored, transcript=target.transcript, segment=target.id,
-                                                       anchor=anchor_for(target, transcript_text))
-                current.record("reattach", transcript=target.transcript, segment=target.id,
-                               old_segment=old_segment, code=stored.code)
+                    current.codings[new_key] = replace(
+                        stored,
+                        transcript=target.transcript,
+                        segment=target.id,
+                        anchor=anchor_for(target, transcript_text),
+                    )
+                current.record(
+                    "reattach",
+                    transcript=target.transcript,
+                    segment=target.id,
+                    old_segment=old_segment,
+                    code=stored.code,
+                )
                 moved += 1
     return moved
 
 
-def delete(store: CodingStore, corpus: Corpus, codebook: Codebook, old_segment: str | None,
-           coder: str | None = None, code: str | None = None) -> int:
+def delete(
+    store: CodingStore,
+    corpus: Corpus,
+    codebook: Codebook,
+    old_segment: str | None,
+    coder: str | None = None,
+    code: str | None = None,
+) -> int:
     """Delete orphaned codings (of one segment, or all when ``old_segment`` is None)."""
     orphans = find_orphans(store, corpus, codebook, coder)
     chosen = orphans if old_segment is None else _matching(orphans, old_segment, code)
@@ -67,8 +92,12 @@ def delete(store: CodingStore, corpus: Corpus, codebook: Codebook, old_segment: 
         with store.transaction(owner) as current:
             for orphan in chosen:
                 if orphan.coding.coder == owner and current.codings.pop(orphan.coding.key, None) is not None:
-                    current.record("delete-orphan", transcript=orphan.coding.transcript,
-                                   segment=orphan.coding.segment, code=orphan.coding.code,
-                                   quote=orphan.coding.anchor.quote)
+                    current.record(
+                        "delete-orphan",
+                        transcript=orphan.coding.transcript,
+                        segment=orphan.coding.segment,
+                        code=orphan.coding.code,
+                        quote=orphan.coding.anchor.quote,
+                    )
                     deleted += 1
     return deleted

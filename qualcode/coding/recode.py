@@ -28,9 +28,18 @@ def recode_codings(store: CodingStore, mapping: Mapping[str, str], action: str) 
                 new_key = (coding.segment, new_code)
                 existing = current.codings.get(new_key)
                 if existing is None or coding.timestamp < existing.timestamp:
-                    current.codings[new_key] = Coding(coding.transcript, coding.segment, new_code, coding.coder,
-                                                      coding.source, coding.timestamp, coding.memo, coding.anchor)
-                current.record(action, transcript=coding.transcript, segment=coding.segment,
-                               old_code=coding.code, code=new_code)
+                    current.codings[new_key] = Coding(
+                        coding.transcript,
+                        coding.segment,
+                        new_code,
+                        coding.coder,
+                        coding.source,
+                        coding.timestamp,
+                        coding.memo,
+                        coding.anchor,
+                    )
+                current.record(
+                    action, transcript=coding.transcript, segment=coding.segment, old_code=coding.code, code=new_code
+                )
                 changed += 1
     return changed

@@ -82,11 +82,12 @@ def _decided_segments(store: CodingStore, coders: tuple[str, str], into: str) ->
             f"coder '{into}' already has codings ({store.display(store.path_for(into))}) that are not a "
             f"reconciliation of {coders[0]} and {coders[1]}; choose another --into name"
         )
-    return True, {e["segment"] for e in mine[starts[-1]:] if e.get("action") == "reconcile"}
+    return True, {e["segment"] for e in mine[starts[-1] :] if e.get("action") == "reconcile"}
 
 
-def plan_reconciliation(store: CodingStore, corpus: Corpus, codebook: Codebook, coders: Sequence[str],
-                        into: str) -> Plan:
+def plan_reconciliation(
+    store: CodingStore, corpus: Corpus, codebook: Codebook, coders: Sequence[str], into: str
+) -> Plan:
     """Compare two coders on the transcripts both covered; see :class:`Plan`."""
     if len(coders) != 2:
         raise ValueError("reconciliation merges exactly two coders")
@@ -144,8 +145,9 @@ def _memo(coders: tuple[str, str], gave: Sequence[str]) -> str:
     return f"reconciled from {coders[0]} and {coders[1]}: {how}"
 
 
-def apply_reconciliation(store: CodingStore, corpus: Corpus, plan: Plan,
-                         decisions: Mapping[str, tuple[frozenset[str], str]]) -> Outcome:
+def apply_reconciliation(
+    store: CodingStore, corpus: Corpus, plan: Plan, decisions: Mapping[str, tuple[frozenset[str], str]]
+) -> Outcome:
     """Write the merged coder: agreed codings, ``decisions`` (segment id -> (codes, answer)), done marks."""
     coders = plan.coders
     copied = 0
@@ -158,10 +160,12 @@ def apply_reconciliation(store: CodingStore, corpus: Corpus, plan: Plan,
                 return False
             anchor = anchor_for(segment, corpus.by_id[segment.transcript].text)
             memo = _memo(coders, gave)
-            current.codings[(segment.id, code)] = Coding(segment.transcript, segment.id, code, name, "manual", now(),
-                                                         memo, anchor)
-            current.record("code", transcript=segment.transcript, segment=segment.id, code=code, source="manual",
-                           memo=memo)
+            current.codings[(segment.id, code)] = Coding(
+                segment.transcript, segment.id, code, name, "manual", now(), memo, anchor
+            )
+            current.record(
+                "code", transcript=segment.transcript, segment=segment.id, code=code, source="manual", memo=memo
+            )
             return True
 
         if not plan.resume:
@@ -174,9 +178,15 @@ def apply_reconciliation(store: CodingStore, corpus: Corpus, plan: Plan,
             kept, answer = decisions[dispute.segment.id]
             for code in sorted(kept):
                 add(dispute.segment, code, [c for c in coders if code in dispute.given[c]])
-            current.record("reconcile", transcript=dispute.segment.transcript, segment=dispute.segment.id,
-                           coders=list(coders), answer=answer, kept=sorted(kept),
-                           gave={c: sorted(v) for c, v in dispute.given.items()})
+            current.record(
+                "reconcile",
+                transcript=dispute.segment.transcript,
+                segment=dispute.segment.id,
+                coders=list(coders),
+                answer=answer,
+                kept=sorted(kept),
+                gave={c: sorted(v) for c, v in dispute.given.items()},
+            )
         done = [t for t in plan.transcripts if t not in open_transcripts and t not in current.done]
         for transcript in done:
             current.done[transcript] = DoneMark(transcript, name, now())
@@ -188,4 +198,9 @@ def apply_reconciliation(store: CodingStore, corpus: Corpus, plan: Plan,
 def keep_all(plan: Plan, union: bool) -> dict[str, tuple[frozenset[str], str]]:
     """Decide every dispute without asking: keep the union (``b``) or only the agreed codes (``n``)."""
     answer = "b" if union else "n"
-    return {d.segment.id: (parse_choice(answer, d, None), answer) for d in plan.disputes}
+    decisions = {}
+    for dispute in plan.disputes:
+        kept = parse_choice(answer, dispute, None)
+        assert kept is not None  # only "q" gives None
+        decisions[dispute.segment.id] = (kept, answer)
+    return decisions

@@ -115,9 +115,9 @@ def resolve_file(coder_file: CoderFile, corpus: Corpus, codebook: Codebook | Non
         if codebook is not None and resolved.code not in codebook:
             result.unknown_codes.append(resolved)
             continue
-        if resolved.key in placed:  # two old segments re-anchored onto one: keep the earlier coding
-            if resolved.timestamp >= placed[resolved.key].timestamp:
-                continue
+        earlier = placed.get(resolved.key)
+        if earlier is not None and resolved.timestamp >= earlier.timestamp:
+            continue  # two old segments re-anchored onto one: keep the earlier coding
         placed[resolved.key] = resolved
     result.codings = sorted(placed.values(), key=lambda c: (c.transcript, c.segment, c.code))
     return result

@@ -89,14 +89,22 @@ def parse_coder_file(text: str, path: Path, display: str) -> tuple[CoderFile | N
             continue
         if line.startswith(("<<<<<<<", "=======", ">>>>>>>", "|||||||")):
             problems.append(
-                Problem(display, number, "unresolved git merge conflict marker; keep the lines of both sides "
-                        "(one coding per line) and delete the marker lines")
+                Problem(
+                    display,
+                    number,
+                    "unresolved git merge conflict marker; keep the lines of both sides "
+                    "(one coding per line) and delete the marker lines",
+                )
             )
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            problems.append(Problem(display, number, f"not a valid JSON record ({exc.msg}); fix the line or restore the file from git"))
+            problems.append(
+                Problem(
+                    display, number, f"not a valid JSON record ({exc.msg}); fix the line or restore the file from git"
+                )
+            )
             continue
         if not isinstance(record, dict):
             problems.append(Problem(display, number, "each line must be a JSON object"))
@@ -104,7 +112,9 @@ def parse_coder_file(text: str, path: Path, display: str) -> tuple[CoderFile | N
         kind = record.get("type")
         if kind == "header":
             if record.get("format") != FORMAT:
-                problems.append(Problem(display, number, f"not a qualcode codings file (format '{record.get('format')}')"))
+                problems.append(
+                    Problem(display, number, f"not a qualcode codings file (format '{record.get('format')}')")
+                )
             elif int(record.get("version", 0)) > FORMAT_VERSION:
                 problems.append(Problem(display, number, "written by a newer qualcode; upgrade qualcode to read it"))
             coder = str(record.get("coder", ""))
@@ -112,32 +122,59 @@ def parse_coder_file(text: str, path: Path, display: str) -> tuple[CoderFile | N
         if kind not in _REQUIRED:
             problems.append(Problem(display, number, f"unknown record type '{kind}'{hint(str(kind), _REQUIRED)}"))
             continue
-        missing = [k for k in _REQUIRED[kind] if not isinstance(record.get(k), str) or (k != "text" and not record.get(k))]
+        missing = [
+            k for k in _REQUIRED[kind] if not isinstance(record.get(k), str) or (k != "text" and not record.get(k))
+        ]
         if missing:
             problems.append(Problem(display, number, f"{kind} record without {', '.join(missing)}"))
             continue
         if coder is None:
             coder = record["coder"]
         if record["coder"] != coder:
-            problems.append(Problem(display, number, f"record by coder '{record['coder']}' in the file of coder '{coder}'; "
-                                    "move it to that coder's file"))
+            problems.append(
+                Problem(
+                    display,
+                    number,
+                    f"record by coder '{record['coder']}' in the file of coder '{coder}'; move it to that coder's file",
+                )
+            )
             continue
         anchor = Anchor.from_json(record.get("anchor") or {})
         if kind == "coding":
             if record["source"] not in SOURCES:
-                problems.append(Problem(display, number, f"unknown source '{record['source']}'; use one of {', '.join(SOURCES)}"))
+                problems.append(
+                    Problem(display, number, f"unknown source '{record['source']}'; use one of {', '.join(SOURCES)}")
+                )
                 continue
-            coding = Coding(record["transcript"], record["segment"], record["code"], record["coder"], record["source"],
-                            record["timestamp"], str(record.get("memo") or ""), anchor)
+            coding = Coding(
+                record["transcript"],
+                record["segment"],
+                record["code"],
+                record["coder"],
+                record["source"],
+                record["timestamp"],
+                str(record.get("memo") or ""),
+                anchor,
+            )
             previous = result.codings.get(coding.key)
             # A git merge of two edits of the same coding keeps both lines: keep the earlier one.
             if previous is None or coding.timestamp < previous.timestamp:
                 result.codings[coding.key] = coding
         elif kind == "note":
-            result.notes.append(Note(record["transcript"], record["segment"], record["coder"], record["text"],
-                                     str(record.get("timestamp", "")), anchor))
+            result.notes.append(
+                Note(
+                    record["transcript"],
+                    record["segment"],
+                    record["coder"],
+                    record["text"],
+                    str(record.get("timestamp", "")),
+                    anchor,
+                )
+            )
         else:
-            result.done[record["transcript"]] = DoneMark(record["transcript"], record["coder"], str(record.get("timestamp", "")))
+            result.done[record["transcript"]] = DoneMark(
+                record["transcript"], record["coder"], str(record.get("timestamp", ""))
+            )
     if problems:
         return None, problems
     result.coder = coder or path.stem
@@ -213,7 +250,9 @@ class CodingStore:
             stamp = now()
             log_path = self.log_path(coder)
             for entry in current.log:
-                append_line(log_path, _dump({"timestamp": stamp, "coder": current.coder, **entry}), self.display(log_path))
+                append_line(
+                    log_path, _dump({"timestamp": stamp, "coder": current.coder, **entry}), self.display(log_path)
+                )
             current.log.clear()
 
     def log_path(self, coder: str) -> Path:
@@ -232,7 +271,9 @@ class CodingStore:
                     entries.append(json.loads(line))
                 except json.JSONDecodeError:
                     raise StoreError(
-                        problems=[Problem(self.display(path), number, "not a valid JSON log entry; fix or remove the line")]
+                        problems=[
+                            Problem(self.display(path), number, "not a valid JSON log entry; fix or remove the line")
+                        ]
                     ) from None
         entries.sort(key=lambda e: e.get("timestamp", ""))
         return entries

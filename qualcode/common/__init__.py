@@ -1,1 +1,3 @@
-"""Foundations every stage uses: errors aside, did-you-mean hints, line-aware safe YAML, atomic writes and locks, table/CSV/JSON rendering."""
+"""Foundations every stage uses: errors aside, did-you-mean hints, line-aware safe YAML, atomic
+writes and locks, table/CSV/JSON rendering.
+"""

@@ -50,8 +50,13 @@ def to_json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def to_table(rows: Sequence[dict], columns: Sequence[str], headers: Sequence[str] | None = None,
-             wrap_last: bool = False, width: int | None = None) -> str:
+def to_table(
+    rows: Sequence[dict],
+    columns: Sequence[str],
+    headers: Sequence[str] | None = None,
+    wrap_last: bool = False,
+    width: int | None = None,
+) -> str:
     """A plain aligned table; the last column is shortened to fit the terminal width."""
     headers = list(headers or columns)
     cells = [[_table_cell(row.get(c)) for c in columns] for row in rows]

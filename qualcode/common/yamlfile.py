@@ -8,6 +8,7 @@ SafeLoader and converts it into dict/list subclasses that carry line numbers.
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Any
 
 import yaml
 
@@ -46,13 +47,11 @@ def tab_problems(text: str, filename: str, line_offset: int = 0) -> list[Problem
     for number, line in enumerate(text.split("\n"), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
-            problems.append(
-                Problem(filename, number + line_offset, "tab character in indentation; indent with spaces")
-            )
+            problems.append(Problem(filename, number + line_offset, "tab character in indentation; indent with spaces"))
     return problems
 
 
-def load_yaml(text: str, filename: str, line_offset: int = 0):
+def load_yaml(text: str, filename: str, line_offset: int = 0) -> tuple[Any, list[Problem]]:
     """Parse ``text`` safely; return ``(data, problems)``.
 
     ``line_offset`` is added to every line number (for YAML embedded in a larger file).
@@ -86,7 +85,7 @@ def load_yaml(text: str, filename: str, line_offset: int = 0):
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
-def _convert(node, loader, filename, offset, problems):
+def _convert(node: yaml.Node, loader: yaml.SafeLoader, filename: str, offset: int, problems: list[Problem]) -> Any:
     line = node.start_mark.line + 1 + offset
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
         raise yaml.constructor.ConstructorError(
@@ -103,23 +102,25 @@ def _convert(node, loader, filename, offset, problems):
             key_line = key_node.start_mark.line + 1 + offset
             if key in result:
                 problems.append(
-                    Problem(filename, key_line, f"duplicate key '{key}' (first on line {result.key_lines[key]}); keep one")
+                    Problem(
+                        filename, key_line, f"duplicate key '{key}' (first on line {result.key_lines[key]}); keep one"
+                    )
                 )
                 continue
             result[key] = _convert(value_node, loader, filename, offset, problems)
             result.key_lines[key] = key_line
         return result
     if isinstance(node, yaml.SequenceNode):
-        result = LineList()
-        result.line = line
+        items = LineList()
+        items.line = line
         for item in node.value:
-            result.append(_convert(item, loader, filename, offset, problems))
-            result.item_lines.append(item.start_mark.line + 1 + offset)
-        return result
+            items.append(_convert(item, loader, filename, offset, problems))
+            items.item_lines.append(item.start_mark.line + 1 + offset)
+        return items
     return loader.construct_object(node, deep=True)
 
 
-def scalar_to_str(value) -> str:
+def scalar_to_str(value: Any) -> str:
     """Render a YAML scalar as the string a researcher wrote (dates as ISO dates)."""
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -52,7 +52,9 @@ def read_table(path: Path, display: str) -> list[tuple[int, dict[str, str]]]:
         reader = csv.reader(io.StringIO(text))
         rows = [(reader.line_num, row) for row in reader]
     if not rows:
-        raise ImportFileError(f"{display}: the file is empty; the first row must name the columns {', '.join(REQUIRED)}")
+        raise ImportFileError(
+            f"{display}: the file is empty; the first row must name the columns {', '.join(REQUIRED)}"
+        )
     header = [str(h or "").strip().casefold() for h in rows[0][1]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -75,7 +77,10 @@ def _read_xlsx(path: Path, display: str) -> list[tuple[int, list]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
-        raise ImportFileError(f"{display}: not a readable XLSX workbook ({exc.__class__.__name__}); save it again from your spreadsheet program") from None
+        raise ImportFileError(
+            f"{display}: not a readable XLSX workbook ({exc.__class__.__name__}); "
+            "save it again from your spreadsheet program"
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         return [(number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
@@ -90,8 +95,9 @@ def _code_id(codebook: Codebook, raw: str) -> str:
     return candidate
 
 
-def import_codings(store: CodingStore, corpus: Corpus, codebook: Codebook, path: Path, display: str, coder: str,
-                   skip_bad: bool = False) -> ImportResult:
+def import_codings(
+    store: CodingStore, corpus: Corpus, codebook: Codebook, path: Path, display: str, coder: str, skip_bad: bool = False
+) -> ImportResult:
     """Anchor and import every row; raise ImportRowsError listing all bad rows unless ``skip_bad``."""
     rows = read_table(path, display)
     result = ImportResult(rows=len(rows))
@@ -118,8 +124,10 @@ def import_codings(store: CodingStore, corpus: Corpus, codebook: Codebook, path:
             transcript = corpus.by_id[transcript_id]
             located = locate_quote(quote, transcript.text)
             if located is None:
-                problems.append(f"quote not found in transcript '{transcript_id}' (even approximately); "
-                                "check it against the transcript text")
+                problems.append(
+                    f"quote not found in transcript '{transcript_id}' (even approximately); "
+                    "check it against the transcript text"
+                )
             else:
                 start, end, score = located
                 segments = segments_overlapping(corpus.segments_by_transcript[transcript_id], start, end)
@@ -139,20 +147,22 @@ def import_codings(store: CodingStore, corpus: Corpus, codebook: Codebook, path:
             planned.append((number, segments, code, row.get("memo", "")))
     if result.problems and not skip_bad:
         raise ImportRowsError(
-            "\n".join(result.problems)
-            + f"\nnothing was imported: fix these {len(result.problems)} row problem(s), or pass --skip-bad to import the other rows"
+            "\n".join(result.problems) + f"\nnothing was imported: fix these {len(result.problems)} row problem(s), "
+            "or pass --skip-bad to import the other rows"
         )
     with store.transaction(coder) as current:
         reanchor_file(current, corpus)
         stamp = now()
-        for number, segments, code, memo in planned:
+        for _row, segments, code, memo in planned:
             for segment in segments:
                 key = (segment.id, code)
                 if key in current.codings:
                     result.already_present += 1
                     continue
                 anchor = anchor_for(segment, corpus.by_id[segment.transcript].text)
-                current.codings[key] = Coding(segment.transcript, segment.id, code, current.coder, "import", stamp, memo, anchor)
+                current.codings[key] = Coding(
+                    segment.transcript, segment.id, code, current.coder, "import", stamp, memo, anchor
+                )
                 result.added += 1
         current.record("import", file=display, rows=result.rows, added=result.added, bad_rows=len(result.problems))
     return result

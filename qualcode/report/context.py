@@ -51,8 +51,9 @@ def _codes(book: Codebook) -> tuple[list[dict[str, Any]], dict[str, int]]:
     return out, index
 
 
-def _quotes(corpus: Corpus, selection: Selection, code_index: dict[str, int],
-            transcript_index: dict[str, int]) -> list[dict[str, Any]]:
+def _quotes(
+    corpus: Corpus, selection: Selection, code_index: dict[str, int], transcript_index: dict[str, int]
+) -> list[dict[str, Any]]:
     """One record per coded segment of a coded speaker, in reading order."""
     applied: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # segment -> code -> coders
     for coding in selection.codings:
@@ -70,48 +71,55 @@ def _quotes(corpus: Corpus, selection: Selection, code_index: dict[str, int],
             if start < end:
                 evidence[segment.id].append([start, end, code_index[suggestion.code], str(item.rule)])
     coders = {name: i for i, name in enumerate(selection.coders)}
-    segments = sorted((corpus.segment_index[s] for s in applied),
-                      key=lambda s: (transcript_index[s.transcript], s.index))
+    segments = sorted(
+        (corpus.segment_index[s] for s in applied), key=lambda s: (transcript_index[s.transcript], s.index)
+    )
     out = []
     for segment in segments:
         by_code = applied[segment.id]
         ordered = sorted(by_code, key=code_index.__getitem__)
-        out.append({
-            "t": transcript_index[segment.transcript],
-            "s": segment.speaker or "",
-            "x": segment.text,
-            "c": [code_index[c] for c in ordered],
-            "g": [code_index[c] for c in ordered if by_code[c] == {SUGGESTIONS_CODER}],
-            "k": sorted({coders[name] for names in by_code.values() for name in names if name in coders}),
-            "e": sorted(evidence.get(segment.id, [])),
-        })
+        out.append(
+            {
+                "t": transcript_index[segment.transcript],
+                "s": segment.speaker or "",
+                "x": segment.text,
+                "c": [code_index[c] for c in ordered],
+                "g": [code_index[c] for c in ordered if by_code[c] == {SUGGESTIONS_CODER}],
+                "k": sorted({coders[name] for names in by_code.values() for name in names if name in coders}),
+                "e": sorted(evidence.get(segment.id, [])),
+            }
+        )
     return out
 
 
-def _transcripts(corpus: Corpus, columns: list[str], filters: list[str],
-                 quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _transcripts(
+    corpus: Corpus, columns: list[str], filters: list[str], quotes: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     coded = Counter(q["t"] for q in quotes)
     out = []
     for i, transcript in enumerate(corpus.transcripts):
         attributes = transcript.attributes
         case = attribute_value(attributes, corpus.case_attribute)
-        out.append({
-            "id": transcript.id,
-            "col": columns.index(case),
-            "case": case,
-            "role": str(attributes.get("role") or ""),
-            "p": str(attributes[PARTICIPANT_ATTRIBUTE]) if attributes.get(PARTICIPANT_ATTRIBUTE) else None,
-            "n": len(corpus.coded_segments([transcript.id])),
-            "w": corpus.word_count([transcript.id]),
-            "q": coded[i],
-            "f": {name: attribute_value(attributes, name) for name in filters},
-            "people": corpus.participants([transcript.id]),
-        })
+        out.append(
+            {
+                "id": transcript.id,
+                "col": columns.index(case),
+                "case": case,
+                "role": str(attributes.get("role") or ""),
+                "p": str(attributes[PARTICIPANT_ATTRIBUTE]) if attributes.get(PARTICIPANT_ATTRIBUTE) else None,
+                "n": len(corpus.coded_segments([transcript.id])),
+                "w": corpus.word_count([transcript.id]),
+                "q": coded[i],
+                "f": {name: attribute_value(attributes, name) for name in filters},
+                "people": corpus.participants([transcript.id]),
+            }
+        )
     return out
 
 
-def _exemplars(quotes: list[dict[str, Any]], transcripts: list[dict[str, Any]], codes: list[dict[str, Any]],
-               ncols: int) -> dict[int, list[int]]:
+def _exemplars(
+    quotes: list[dict[str, Any]], transcripts: list[dict[str, Any]], codes: list[dict[str, Any]], ncols: int
+) -> dict[int, list[int]]:
     """Per code (its sub-codes included): one quote per case, preferring readable lengths
     (80-700 characters), then quotes carrying few codes, then reading order."""
     best: dict[tuple[int, int], tuple[bool, int, int]] = {}
@@ -129,8 +137,14 @@ def _exemplars(quotes: list[dict[str, Any]], transcripts: list[dict[str, Any]], 
     return {ci: [best[(ci, col)][2] for col in range(ncols) if (ci, col) in best] for ci in range(len(codes))}
 
 
-def _heat_rows(table: pd.DataFrame, codes: list[dict[str, Any]], code_index: dict[str, int], measure: str,
-               total: pd.Series | None = None, diagonal: bool = False) -> list[dict[str, Any]]:
+def _heat_rows(
+    table: pd.DataFrame,
+    codes: list[dict[str, Any]],
+    code_index: dict[str, int],
+    measure: str,
+    total: pd.Series | None = None,
+    diagonal: bool = False,
+) -> list[dict[str, Any]]:
     """Rows of heat cells; with ``diagonal`` (co-occurrence) the colour scale ignores the diagonal."""
     values = table.to_numpy()
     scale = values.copy()
@@ -139,8 +153,10 @@ def _heat_rows(table: pd.DataFrame, codes: list[dict[str, Any]], code_index: dic
     peak = float(scale.max()) if scale.size else 0.0
     rows = []
     for code_id, row in zip(table.index, values.tolist()):
-        cells = [{"col": j, "value": v, "text": format_value(v, measure), "bin": heat_bin(v, peak)}
-                 for j, v in enumerate(row)]
+        cells = [
+            {"col": j, "value": v, "text": format_value(v, measure), "bin": heat_bin(v, peak)}
+            for j, v in enumerate(row)
+        ]
         entry = {"code": codes[code_index[code_id]], "index": code_index[code_id], "cells": cells}
         if total is not None:
             entry["total"] = format_value(float(total[code_id]), measure)
@@ -148,65 +164,97 @@ def _heat_rows(table: pd.DataFrame, codes: list[dict[str, Any]], code_index: dic
     return rows
 
 
-def _case_profiles(corpus: Corpus, book: Codebook, selection: Selection, columns: list[str],
-                   transcripts: list[dict[str, Any]], codes: list[dict[str, Any]],
-                   code_index: dict[str, int]) -> list[dict[str, Any]]:
+def _case_profiles(
+    corpus: Corpus,
+    book: Codebook,
+    selection: Selection,
+    columns: list[str],
+    transcripts: list[dict[str, Any]],
+    codes: list[dict[str, Any]],
+    code_index: dict[str, int],
+) -> list[dict[str, Any]]:
     top_segments = build_matrix(corpus, book, selection.codings, measure="segments", level="top")
     top_share = build_matrix(corpus, book, selection.codings, measure="share", level="top")
     profiles = []
     for col, case in enumerate(columns):
         members = [t for t in transcripts if t["col"] == col]
-        themes = [
-            {"code": codes[code_index[c]], "index": code_index[c], "segments": int(top_segments.at[c, case]),
-             "share": format_value(float(top_share.at[c, case]), "share"),
-             "percent": round(float(top_share.at[c, case]) * 100, 1)}
-            for c in top_segments.index if top_segments.at[c, case] > 0
+        themes: list[dict[str, Any]] = [
+            {
+                "code": codes[code_index[c]],
+                "index": code_index[c],
+                "segments": int(top_segments.at[c, case]),
+                "share": format_value(float(top_share.at[c, case]), "share"),
+                "percent": round(float(top_share.at[c, case]) * 100, 1),
+            }
+            for c in top_segments.index
+            if top_segments.at[c, case] > 0
         ]
         themes.sort(key=lambda t: (-t["segments"], t["index"]))
-        profiles.append({
-            "case": case,
-            "col": col,
-            "transcripts": members,
-            "participants": len(set().union(*(t["people"] for t in members))),
-            "segments": sum(t["n"] for t in members),
-            "words": sum(t["w"] for t in members),
-            "coded": sum(t["q"] for t in members),
-            "themes": themes[:5],
-        })
+        profiles.append(
+            {
+                "case": case,
+                "col": col,
+                "transcripts": members,
+                "participants": len(set().union(*(t["people"] for t in members))),
+                "segments": sum(t["n"] for t in members),
+                "words": sum(t["w"] for t in members),
+                "coded": sum(t["q"] for t in members),
+                "themes": themes[:5],
+            }
+        )
     return profiles
 
 
-def _code_pages(corpus: Corpus, book: Codebook, selection: Selection, codes: list[dict[str, Any]],
-                code_index: dict[str, int], exemplars: dict[int, list[int]],
-                columns: list[str]) -> list[dict[str, Any]]:
+def _code_pages(
+    corpus: Corpus,
+    book: Codebook,
+    selection: Selection,
+    codes: list[dict[str, Any]],
+    code_index: dict[str, int],
+    exemplars: dict[int, list[int]],
+    columns: list[str],
+) -> list[dict[str, Any]]:
     counts = build_matrix(corpus, book, selection.codings, measure="segments", level="all")
     overall = totals(corpus, book, selection.codings, "segments", "all")
     pages = []
     for code in book.walk():
         i = code_index[code.id]
         row = counts.loc[code.id]
-        pages.append({
-            "code": codes[i], "index": i, "path": book.path_of(code.id), "definition": code.definition,
-            "include": code.include, "exclude": code.exclude, "examples": code.examples,
-            "children": [codes[code_index[c.id]] for c in code.children],
-            "counts": [{"col": j, "case": case, "value": int(row[case])} for j, case in enumerate(columns)],
-            "total": int(overall[code.id]),
-            "exemplars": " ".join(str(q) for q in exemplars[i]),
-        })
+        pages.append(
+            {
+                "code": codes[i],
+                "index": i,
+                "path": book.path_of(code.id),
+                "definition": code.definition,
+                "include": code.include,
+                "exclude": code.exclude,
+                "examples": code.examples,
+                "children": [codes[code_index[c.id]] for c in code.children],
+                "counts": [{"col": j, "case": case, "value": int(row[case])} for j, case in enumerate(columns)],
+                "total": int(overall[code.id]),
+                "exemplars": " ".join(str(q) for q in exemplars[i]),
+            }
+        )
     return pages
 
 
-def _study_numbers(corpus: Corpus, selection: Selection, transcripts: list[dict[str, Any]],
-                   quotes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+def _study_numbers(
+    corpus: Corpus, selection: Selection, transcripts: list[dict[str, Any]], quotes: list[dict[str, Any]]
+) -> list[tuple[str, str]]:
     index = corpus.segment_index
     participants = set().union(*(t["people"] for t in transcripts))
     cases = {t["case"] for t in transcripts} - {MISSING}
     hand = selection.hand_coders
     counted = sum(1 for c in selection.codings if c.segment in index and not index[c.segment].skipped)
     numbers = [
-        ("transcripts", len(transcripts)), ("cases", len(cases)), ("participants", len(participants)),
-        ("words", sum(t["w"] for t in transcripts)), ("segments", sum(t["n"] for t in transcripts)),
-        ("coded segments", len(quotes)), ("codings", counted), ("coders", len(hand)),
+        ("transcripts", len(transcripts)),
+        ("cases", len(cases)),
+        ("participants", len(participants)),
+        ("words", sum(t["w"] for t in transcripts)),
+        ("segments", sum(t["n"] for t in transcripts)),
+        ("coded segments", len(quotes)),
+        ("codings", counted),
+        ("coders", len(hand)),
     ]
     return [(label, f"{value:,}") for label, value in numbers]
 
@@ -219,8 +267,14 @@ DISAGREEMENT_LIMIT = 200
 AUTO = "auto"
 
 
-def report_context(corpus: Corpus, book: Codebook, selection: Selection, filters: list[str] | None = None,
-                   generated: str | None = None, agreement: dict[str, Any] | str | None = None) -> dict[str, Any]:
+def report_context(
+    corpus: Corpus,
+    book: Codebook,
+    selection: Selection,
+    filters: list[str] | None = None,
+    generated: str | None = None,
+    agreement: dict[str, Any] | str | None = None,
+) -> dict[str, Any]:
     """Everything the template needs. ``filters``: attributes offered as filters (default: role).
 
     ``agreement``: :data:`AUTO` compares the selection's hand coders when there are two or more
@@ -241,7 +295,7 @@ def report_context(corpus: Corpus, book: Codebook, selection: Selection, filters
     transcripts = _transcripts(corpus, columns, filters, quotes)
     exemplars = _exemplars(quotes, transcripts, codes, len(columns))
     co = cooccurrence(corpus, book, selection.codings, level="top")
-    generated = generated or _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    generated = generated or _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     data = {
         "columns": columns,
         "codes": codes,
@@ -253,7 +307,10 @@ def report_context(corpus: Corpus, book: Codebook, selection: Selection, filters
         "measures": MEASURE_LABELS,
     }
     filter_values = [
-        {"name": name, "options": sorted({t["f"][name] for t in transcripts}, key=lambda v: (v == MISSING, v.casefold()))}
+        {
+            "name": name,
+            "options": sorted({t["f"][name] for t in transcripts}, key=lambda v: (v == MISSING, v.casefold())),
+        }
         for name in filters
     ]
     return {
@@ -275,8 +332,9 @@ def report_context(corpus: Corpus, book: Codebook, selection: Selection, filters
         "columns": columns,
         "measures": MEASURE_LABELS,
         "filters": filter_values,
-        "matrix": _heat_rows(default, codes, code_index, "segments",
-                             totals(corpus, book, selection.codings, "segments", "top")),
+        "matrix": _heat_rows(
+            default, codes, code_index, "segments", totals(corpus, book, selection.codings, "segments", "top")
+        ),
         "matrix_peak": int(default.to_numpy().max()) if default.size else 0,
         "cooccur": _heat_rows(co, codes, code_index, "segments", diagonal=True),
         "cooccur_codes": [codes[code_index[c]] for c in co.columns],

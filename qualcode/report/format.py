@@ -31,7 +31,12 @@ def heat_bin(value: float, peak: float) -> int:
 def script_json(data: Any) -> Markup:
     """JSON safe inside ``<script type="application/json">`` (no ``</script>``, ``<!--``)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return Markup(text)

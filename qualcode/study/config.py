@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.common.didyoumean import hint
-from qualcode.common.yamlfile import load_yaml, tab_problems
+from qualcode.common.yamlfile import LineDict, load_yaml, tab_problems
 from qualcode.errors import ConfigError, Problem
 
 CONFIG_FILE = "qualcode.yaml"
@@ -54,11 +54,11 @@ def parse_config(text: str, filename: str = CONFIG_FILE) -> Config:
     data, yaml_problems = load_yaml(text, filename)
     problems += [p for p in yaml_problems if p.line not in {t.line for t in problems}]
     if data is None:
-        data = {}
-    if not isinstance(data, dict):
+        data = LineDict()
+    if not isinstance(data, LineDict):
         problems.append(Problem(filename, getattr(data, "line", 1), "the file must be a mapping of keys to values"))
-        data = {}
-    values = {}
+        data = LineDict()
+    values: dict[str, Any] = {}
     for key, value in data.items():
         line = data.line_of(key)
         if key not in CONFIG_KEYS:
@@ -70,7 +70,7 @@ def parse_config(text: str, filename: str = CONFIG_FILE) -> Config:
             continue
         values[key] = tuple(value) if key == "speakers_to_skip" else value
     for key in ("codebook", "transcripts"):
-        if key in values and (Path(values[key]).is_absolute() or ".." in Path(values[key]).parts):
+        if key in values and (Path(str(values[key])).is_absolute() or ".." in Path(str(values[key])).parts):
             problems.append(
                 Problem(filename, data.line_of(key), f"'{key}' must be a path inside the project, not '{values[key]}'")
             )
@@ -86,11 +86,11 @@ def _check_value(key: str, value: Any) -> str | None:
             return f"'{key}' must be a non-empty text value"
     elif key == "segment_by":
         if value not in SEGMENT_MODES:
-            return f"'segment_by' must be one of {', '.join(SEGMENT_MODES)}, not '{value}'{hint(str(value), SEGMENT_MODES)}"
+            modes = ", ".join(SEGMENT_MODES)
+            return f"'segment_by' must be one of {modes}, not '{value}'{hint(str(value), SEGMENT_MODES)}"
     elif key == "speakers_to_skip":
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             return "'speakers_to_skip' must be a list of speaker labels, e.g. [Interviewer, Q]"
-    elif key == "nlp":
-        if value is not None and (not isinstance(value, str) or not value.strip()):
-            return "'nlp' must be the name of an installed spaCy package, e.g. en_core_web_sm"
+    elif key == "nlp" and value is not None and (not isinstance(value, str) or not value.strip()):
+        return "'nlp' must be the name of an installed spaCy package, e.g. en_core_web_sm"
     return None

@@ -118,9 +118,7 @@ class Corpus:
     def require_transcripts(self) -> None:
         """An error when the study has no transcripts yet."""
         if not self.transcripts:
-            raise AnalysisError(
-                "the project has no transcripts yet; add .txt or .md files to the transcripts folder"
-            )
+            raise AnalysisError("the project has no transcripts yet; add .txt or .md files to the transcripts folder")
 
     # -- counting (the rules of qualcode.study.attributes) -----------------------------------
     def coded_segments(self, transcript_ids: Iterable[str] | None = None) -> list[Segment]:
@@ -147,11 +145,15 @@ def load_corpus(project: Project, warn: Warn) -> Corpus:
     config = project.config
     if not folder.is_dir():
         raise TranscriptError(
-            f"transcripts folder '{config.transcripts}' does not exist; create it, or set 'transcripts' in qualcode.yaml"
+            f"transcripts folder '{config.transcripts}' does not exist; "
+            "create it, or set 'transcripts' in qualcode.yaml"
         )
     files = find_transcript_files(folder)
     if not files:
-        warn(f"no transcripts ({', '.join(TRANSCRIPT_EXTENSIONS)}) in '{project.display(folder)}'; add interview files there")
+        warn(
+            f"no transcripts ({', '.join(TRANSCRIPT_EXTENSIONS)}) in '{project.display(folder)}'; "
+            "add interview files there"
+        )
     problems: list[Problem] = []
     transcripts: list[Transcript] = []
     first_file: dict[str, str] = {}
@@ -166,7 +168,9 @@ def load_corpus(project: Project, warn: Warn) -> Corpus:
         tid = result.transcript.id
         if tid in first_file:
             problems.append(
-                Problem(display, 0, f"transcript id '{tid}' is also used by {first_file[tid]}; rename or remove one of them")
+                Problem(
+                    display, 0, f"transcript id '{tid}' is also used by {first_file[tid]}; rename or remove one of them"
+                )
             )
             continue
         first_file[tid] = display

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.common.didyoumean import hint
+from qualcode.common.yamlfile import LineDict, load_yaml, scalar_to_str
 from qualcode.errors import Problem
 from qualcode.study.turns import Turn, detect_turns
-from qualcode.common.yamlfile import load_yaml, scalar_to_str
 
 #: File extensions read as transcripts (more formats arrive with more readers).
 TRANSCRIPT_EXTENSIONS = (".txt", ".md")
@@ -113,9 +113,16 @@ def split_front_matter(text: str, display: str) -> tuple[dict[str, str], str, in
         if lines[index].rstrip() in ("---", "..."):
             break
     else:
-        return {}, text, 1, [
-            Problem(display, 1, "front matter opened with '---' is never closed; add a line '---' after the attributes")
-        ]
+        return (
+            {},
+            text,
+            1,
+            [
+                Problem(
+                    display, 1, "front matter opened with '---' is never closed; add a line '---' after the attributes"
+                )
+            ],
+        )
     block = "\n".join(lines[1:index])
     body = "\n".join(lines[index + 1 :])
     data, problems = load_yaml(block, display, line_offset=1)
@@ -123,10 +130,13 @@ def split_front_matter(text: str, display: str) -> tuple[dict[str, str], str, in
         return {}, body, index + 2, problems
     if data is None:
         return {}, body, index + 2, []
-    if not isinstance(data, dict):
-        return {}, body, index + 2, [
-            Problem(display, 2, "front matter must be 'key: value' lines, e.g. 'case: Alder Creek'")
-        ]
+    if not isinstance(data, LineDict):
+        return (
+            {},
+            body,
+            index + 2,
+            [Problem(display, 2, "front matter must be 'key: value' lines, e.g. 'case: Alder Creek'")],
+        )
     attributes: dict[str, str] = {}
     for key, value in data.items():
         if isinstance(value, (dict, list)):
@@ -138,9 +148,7 @@ def split_front_matter(text: str, display: str) -> tuple[dict[str, str], str, in
     return attributes, body, index + 2, problems
 
 
-def read_transcript(
-    path: Path, folder: Path, display: str, known_speakers: frozenset[str] = frozenset()
-) -> ReadResult:
+def read_transcript(path: Path, folder: Path, display: str, known_speakers: frozenset[str] = frozenset()) -> ReadResult:
     """Read one transcript file (never raises for bad content: problems are returned)."""
     result = ReadResult()
     try:
@@ -186,7 +194,9 @@ def find_transcript_files(folder: Path) -> list[Path]:
     return files
 
 
-def read_attributes_csv(path: Path, display: str) -> tuple[dict[str, tuple[int, dict[str, str]]], list[Problem], list[str]]:
+def read_attributes_csv(
+    path: Path, display: str
+) -> tuple[dict[str, tuple[int, dict[str, str]]], list[Problem], list[str]]:
     """Read ``attributes.csv``: ``{transcript id: (line, {attribute: value})}``, problems, warnings.
 
     Empty cells set nothing. A missing ``transcript`` column or a repeated transcript id is a
@@ -208,9 +218,18 @@ def read_attributes_csv(path: Path, display: str) -> tuple[dict[str, tuple[int, 
         return rows, [], [f"{display}: the file is empty"]
     header = [h.strip() for h in header]
     if "transcript" not in header:
-        return rows, [
-            Problem(display, 1, f"no 'transcript' column{hint('transcript', header)}; the first row must name the columns, one of them 'transcript'")
-        ], warnings
+        return (
+            rows,
+            [
+                Problem(
+                    display,
+                    1,
+                    f"no 'transcript' column{hint('transcript', header)}; "
+                    "the first row must name the columns, one of them 'transcript'",
+                )
+            ],
+            warnings,
+        )
     key = header.index("transcript")
     for row in reader:
         line = reader.line_num
@@ -222,10 +241,16 @@ def read_attributes_csv(path: Path, display: str) -> tuple[dict[str, tuple[int, 
         row = row + [""] * (len(header) - len(row))
         tid = row[key].strip().removesuffix(".txt").removesuffix(".md")
         if not tid:
-            problems.append(Problem(display, line, "empty 'transcript' cell; give the transcript id, e.g. alder-creek/principal-01"))
+            problems.append(
+                Problem(display, line, "empty 'transcript' cell; give the transcript id, e.g. alder-creek/principal-01")
+            )
             continue
         if tid in rows:
-            problems.append(Problem(display, line, f"transcript '{tid}' is already listed on line {rows[tid][0]}; merge the two rows"))
+            problems.append(
+                Problem(
+                    display, line, f"transcript '{tid}' is already listed on line {rows[tid][0]}; merge the two rows"
+                )
+            )
             continue
         values = {h: cell.strip() for h, cell in zip(header, row) if h and h != "transcript" and cell.strip()}
         rows[tid] = (line, values)

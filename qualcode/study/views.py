@@ -13,8 +13,17 @@ from qualcode.study.corpus import Corpus
 from qualcode.study.transcripts import Transcript
 
 SEGMENT_KEYS = ("id", "transcript", "case", "speaker", "start", "end", "text", "attributes")
-TRANSCRIPT_KEYS = ("id", "path", "case", "speakers", "segments", "skipped_segments", "coded_segments", "words",
-                   "attributes")
+TRANSCRIPT_KEYS = (
+    "id",
+    "path",
+    "case",
+    "speakers",
+    "segments",
+    "skipped_segments",
+    "coded_segments",
+    "words",
+    "attributes",
+)
 CASE_KEYS = ("case", "transcripts", "participants", "roles", "segments", "words")
 
 

@@ -1,1 +1,3 @@
-"""Suggestions: the spaCy pipeline, codebook rules compiled into matchers, scoring, the pending/decision store, review and evaluation."""
+"""Suggestions: the spaCy pipeline, codebook rules compiled into matchers, scoring, the
+pending/decision store, review and evaluation.
+"""

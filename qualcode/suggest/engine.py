@@ -50,9 +50,15 @@ def score(hits: Sequence[Hit]) -> float:
     return round(1.0 - remaining, 4)
 
 
-def suggest(corpus: Corpus, codebook: Codebook, nlp: Language, transcript: str | None = None,
-            code: str | None = None, min_score: float = DEFAULT_MIN_SCORE,
-            progress: Progress | None = None) -> list[Suggestion]:
+def suggest(
+    corpus: Corpus,
+    codebook: Codebook,
+    nlp: Language,
+    transcript: str | None = None,
+    code: str | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+    progress: Progress | None = None,
+) -> list[Suggestion]:
     """Suggestions for the coded-speaker segments of the corpus (or of one transcript).
 
     ``code`` limits them to that code and the codes below it. Sorted by score (highest
@@ -66,8 +72,14 @@ def suggest(corpus: Corpus, codebook: Codebook, nlp: Language, transcript: str |
     return suggest_segments(segments, codebook, nlp, codes=codes, min_score=min_score, progress=progress)
 
 
-def suggest_segments(segments: Sequence[Segment], codebook: Codebook, nlp: Language, codes: set[str] | None = None,
-                     min_score: float = DEFAULT_MIN_SCORE, progress: Progress | None = None) -> list[Suggestion]:
+def suggest_segments(
+    segments: Sequence[Segment],
+    codebook: Codebook,
+    nlp: Language,
+    codes: set[str] | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+    progress: Progress | None = None,
+) -> list[Suggestion]:
     """Suggestions for ``segments`` (skipped speakers' segments are left out)."""
     rules = RuleSet(codebook, nlp, codes)
     segments = [s for s in segments if not s.skipped]
@@ -84,12 +96,13 @@ def suggest_segments(segments: Sequence[Segment], codebook: Codebook, nlp: Langu
     return found
 
 
-def _segment_suggestions(segment: Segment, hits_by_code: dict[str, list[Hit]], codebook: Codebook,
-                         min_score: float) -> list[Suggestion]:
+def _segment_suggestions(
+    segment: Segment, hits_by_code: dict[str, list[Hit]], codebook: Codebook, min_score: float
+) -> list[Suggestion]:
     suggestions = {}
     for code_id, hits in hits_by_code.items():
         evidence = tuple(
-            Evidence(segment.text[h.start:h.end], segment.start + h.start, segment.start + h.end, h.name)
+            Evidence(segment.text[h.start : h.end], segment.start + h.start, segment.start + h.end, h.name)
             for h in sorted(hits, key=lambda h: (h.start, h.end, h.name))
         )
         suggestions[code_id] = Suggestion(segment.id, segment.transcript, code_id, score(hits), evidence)

@@ -101,7 +101,8 @@ def score_labels(gold: Mapping[str, set[str]], predicted: Mapping[str, set[str]]
     tp, fp, fn = (sum(c[i] for c in counts.values()) for i in range(3))
     micro = _rounded(*_scores(tp, fp, fn), tp + fn, tp, fp, fn)
     n = len(raw) or 1
-    macro = _rounded(*(sum(values[i] for values in raw.values()) / n for i in range(3)), tp + fn)
+    means = [sum(values[i] for values in raw.values()) / n for i in range(3)]
+    macro = _rounded(means[0], means[1], means[2], tp + fn)
     evaluation = Evaluation(codes, micro, macro, units=len(gold))
     never = [code for code, s in codes.items() if s.tp + s.fp == 0]
     if never:
@@ -109,9 +110,15 @@ def score_labels(gold: Mapping[str, set[str]], predicted: Mapping[str, set[str]]
     return evaluation
 
 
-def evaluate(corpus: Corpus, codebook: Codebook, gold: CodingSet, level: str = "top",
-             min_score: float = DEFAULT_MIN_SCORE, nlp: Language | None = None,
-             other: CodingSet | None = None) -> Evaluation:
+def evaluate(
+    corpus: Corpus,
+    codebook: Codebook,
+    gold: CodingSet,
+    level: str = "top",
+    min_score: float = DEFAULT_MIN_SCORE,
+    nlp: Language | None = None,
+    other: CodingSet | None = None,
+) -> Evaluation:
     """Score the suggestions (made with ``nlp``) or ``other``'s codings against the ``gold`` coder.
 
     ``gold`` and ``other`` hold one coder each (see :func:`qualcode.coding.resolve.load_codings`).
@@ -144,8 +151,10 @@ def evaluate(corpus: Corpus, codebook: Codebook, gold: CodingSet, level: str = "
             predicted.setdefault(coding.segment, set()).add(codebook.label_at(coding.code, level))
         missing = [t for t in done if t not in other.done.get(other_name, ())]
         if missing:
-            notes.append(f"{other_name} has not marked {len(missing)} of these {len(done)} transcripts done; "
-                         "their uncoded segments count as 'code absent'")
+            notes.append(
+                f"{other_name} has not marked {len(missing)} of these {len(done)} transcripts done; "
+                "their uncoded segments count as 'code absent'"
+            )
     result = score_labels(gold_labels, predicted, codebook.codes_at(level))
     result.transcripts = len(done)
     result.notes = notes + result.notes

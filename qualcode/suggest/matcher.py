@@ -20,6 +20,7 @@ Each rule has a weight for the suggestion score, from its specificity (see :func
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -144,9 +145,10 @@ class RuleSet:
                 message = " ".join(str(exc).split())
                 problems.append(Problem(display, line, f"code '{code.id}': pattern {index} cannot be used: {message}"))
                 continue
-            anchor = _anchor(pattern)
-            if anchor is not None:
-                anchor = (_ANCHOR_ATTRS[anchor[0]], frozenset(self.nlp.vocab.strings.add(v) for v in anchor[1]))
+            found = _anchor(pattern)
+            anchor = None
+            if found is not None:
+                anchor = (_ANCHOR_ATTRS[found[0]], frozenset(self.nlp.vocab.strings.add(v) for v in found[1]))
             self.patterns.append((anchor, matcher))
             required = sum(1 for t in pattern if set(t) - {"OP"} and t.get("OP") not in _OPTIONAL_OPS)
             self._rules[match_id] = Rule(code.id, name, weight(required), line)
@@ -211,8 +213,15 @@ class RuleSet:
                 if end <= len(doc) and self._fuzzy_match(entry, lowers[i:end], lemmas[i:end]):
                     span = doc[i:end]
                     text = " ".join(span.text.split())
-                    found.append(Hit(entry.rule, f"fuzzy:{entry.keyword}~{text}",
-                                     round(entry.rule.weight * FUZZY_FACTOR, 4), span.start_char, span.end_char))
+                    found.append(
+                        Hit(
+                            entry.rule,
+                            f"fuzzy:{entry.keyword}~{text}",
+                            round(entry.rule.weight * FUZZY_FACTOR, 4),
+                            span.start_char,
+                            span.end_char,
+                        )
+                    )
         return found
 
     def _fuzzy_match(self, entry: _FuzzyKeyword, lowers: list[int], lemmas: list[int]) -> bool:
@@ -234,11 +243,18 @@ class RuleSet:
             lower = self.nlp.vocab.strings[lower_hash]
             if lower.isalpha() and len(lower) >= FUZZY_MIN_LENGTH - 1 and not self._known(lower):
                 forms = {lower, lower[:-1]} if lower.endswith("s") else {lower}
-                near = set()
+                near: set[str] = set()
                 for form in forms:
-                    near.update(word for word, _, _ in process.extract(
-                        form, self._fuzzy_words, scorer=OSA.normalized_similarity,
-                        score_cutoff=FUZZY_THRESHOLD, limit=None))
+                    near.update(
+                        word
+                        for word, _, _ in process.extract(
+                            form,
+                            self._fuzzy_words,
+                            scorer=OSA.normalized_similarity,
+                            score_cutoff=FUZZY_THRESHOLD,
+                            limit=None,
+                        )
+                    )
                 cached = tuple(sorted(near))
             self._near_cache[lower_hash] = cached
         return cached
@@ -285,7 +301,7 @@ def _outermost(hits: list[Hit]) -> list[Hit]:
 
 
 @lru_cache(maxsize=4)
-def _lookup_words(lang: str) -> tuple[object, frozenset[str]] | None:
+def _lookup_words(lang: str) -> tuple[Container[str], frozenset[str]] | None:
     try:
         from spacy.lookups import load_lookups
 

@@ -49,7 +49,7 @@ class _LowercaseLemmas:
 def _make_lookup_lemmatizer(nlp: Language, name: str):
     from spacy.lookups import load_lookups
 
-    lookups = load_lookups(nlp.lang, ["lemma_lookup"])
+    lookups = load_lookups(nlp.lang or "en", ["lemma_lookup"])
     return _LowercaseLookupLemmatizer(lookups.get_table("lemma_lookup"))
 
 

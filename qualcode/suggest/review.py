@@ -71,8 +71,14 @@ class Review:
     def remaining(self) -> int:
         return len(self.queue) - self.position
 
+    def _require_current(self) -> Suggestion:
+        current = self.current
+        if current is None:
+            raise IndexError("the review queue is finished; there is no current suggestion")
+        return current
+
     def _decide(self, kind: str, created: bool = False) -> Suggestion:
-        s = self.current
+        s = self._require_current()
         memo = self.memo if kind == "accept" else ""
         self.parts.suggestions.add_decision(
             Decision(s.segment, s.transcript, s.code, kind, self.coder, s.rules, s.score, memo, created)
@@ -97,7 +103,7 @@ class Review:
 
     def accept(self) -> Suggestion:
         """Code the segment with the suggested code (source ``suggestion``)."""
-        s = self.current
+        s = self._require_current()
         added, _ = self._code(s.segment, s.code, memo=self.memo, source="suggestion")
         self._decide("accept", created=bool(added))
         self.memo = ""
@@ -110,14 +116,14 @@ class Review:
         return s
 
     def skip(self) -> Suggestion:
-        s = self.current
+        s = self._require_current()
         self.counts["skip"] += 1
         self._next()
         return s
 
     def add_code(self, code_id: str) -> bool:
         """Code the current segment with another code (by hand); False when already coded."""
-        s = self.current
+        s = self._require_current()
         added, _ = self._code(s.segment, code_id, source="manual")
         self._actions.append(_Action("add", s.segment, code_id, bool(added)))
         self.counts["add"] += 1
@@ -125,8 +131,9 @@ class Review:
 
     def _code(self, segment: str, code: str, memo: str = "", source: str = "manual") -> tuple[list[str], list[str]]:
         parts = self.parts
-        return add_codings(parts.codings, parts.corpus, parts.codebook, segment, [code], self.coder, memo=memo,
-                           source=source)
+        return add_codings(
+            parts.codings, parts.corpus, parts.codebook, segment, [code], self.coder, memo=memo, source=source
+        )
 
     def undo(self) -> str | None:
         """Revert the last decision; return what was undone, or None when there is nothing."""
@@ -139,11 +146,17 @@ class Review:
             decision = self.parts.suggestions.pop_decision(self.coder)
             if decision is None:
                 return None
-            action = _Action(decision.decision, decision.segment, decision.code, decision.created,
-                             self.pool.get((decision.segment, decision.code)))
+            action = _Action(
+                decision.decision,
+                decision.segment,
+                decision.code,
+                decision.created,
+                self.pool.get((decision.segment, decision.code)),
+            )
         if action.created:
-            remove_codings(self.parts.codings, self.parts.corpus, self.parts.codebook, action.segment, [action.code],
-                           self.coder)
+            remove_codings(
+                self.parts.codings, self.parts.corpus, self.parts.codebook, action.segment, [action.code], self.coder
+            )
         if action.suggestion is not None and action.kind != "add":
             if action.suggestion in self.queue[: self.position]:  # decided in this session: step back to it
                 self.queue.remove(action.suggestion)
@@ -153,9 +166,14 @@ class Review:
         return f"undone: {verb} {action.code} on {action.segment}"
 
 
-def open_review(parts: ReviewParts, coder: str, compute: Callable[[], list[Suggestion]],
-                transcript: str | None = None, code: str | None = None,
-                min_score: float = DEFAULT_MIN_SCORE) -> tuple[Review, bool]:
+def open_review(
+    parts: ReviewParts,
+    coder: str,
+    compute: Callable[[], list[Suggestion]],
+    transcript: str | None = None,
+    code: str | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+) -> tuple[Review, bool]:
     """The coder's review queue; also returns True when the suggestions were computed now.
 
     ``compute`` makes the suggestions of this scope (transcript, code) when none are saved.

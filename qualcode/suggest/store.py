@@ -94,13 +94,21 @@ class SuggestionStore:
                 reason = exc.msg
             else:
                 reason = "each line must be a JSON object with 'segment' and 'code'"
-            if (not isinstance(record, dict) or not isinstance(record.get("segment"), str)
-                    or not isinstance(record.get("code"), str)):
-                raise StoreError(problems=[Problem(
-                    self.display(path), number,
-                    f"not a valid suggestion record ({reason}); "
-                    "fix the line (a git merge keeps both sides' lines: delete the conflict markers)",
-                )])
+            if (
+                not isinstance(record, dict)
+                or not isinstance(record.get("segment"), str)
+                or not isinstance(record.get("code"), str)
+            ):
+                raise StoreError(
+                    problems=[
+                        Problem(
+                            self.display(path),
+                            number,
+                            f"not a valid suggestion record ({reason}); "
+                            "fix the line (a git merge keeps both sides' lines: delete the conflict markers)",
+                        )
+                    ]
+                )
             records.append(record)
         return records
 
@@ -109,13 +117,15 @@ class SuggestionStore:
         atomic_write(path, "".join(line + "\n" for line in lines), self.display(path))
 
     # -- pending suggestions ---------------------------------------------------------------
-    def save_pending(self, suggestions: list[Suggestion], transcript: str | None = None,
-                     codes: Collection[str] | None = None) -> int:
+    def save_pending(
+        self, suggestions: list[Suggestion], transcript: str | None = None, codes: Collection[str] | None = None
+    ) -> int:
         """Replace the pending suggestions in scope (a transcript, some codes, or all) with ``suggestions``."""
 
         def in_scope(record: dict[str, Any]) -> bool:
-            return ((transcript is None or record["transcript"] == transcript)
-                    and (codes is None or record["code"] in codes))
+            return (transcript is None or record["transcript"] == transcript) and (
+                codes is None or record["code"] in codes
+            )
 
         with self._lock():
             kept = [r for r in self._read(self.pending_path) if not in_scope(r)]
@@ -126,7 +136,9 @@ class SuggestionStore:
 
     def load_pending(self, segments: Container[str], codes: Container[str]) -> list[Suggestion]:
         """Saved suggestions whose segment and code still exist, in file order."""
-        return [_suggestion(r) for r in self._read(self.pending_path) if r["segment"] in segments and r["code"] in codes]
+        return [
+            _suggestion(r) for r in self._read(self.pending_path) if r["segment"] in segments and r["code"] in codes
+        ]
 
     # -- decisions ---------------------------------------------------------------------------
     def load_decisions(self, segments: Container[str], coder: str | None = None) -> list[Decision]:
@@ -193,9 +205,18 @@ def _suggestion(record: dict[str, Any]) -> Suggestion:
 
 
 def _decision(record: dict[str, Any]) -> Decision:
-    return Decision(record["segment"], str(record.get("transcript", "")), record["code"], str(record.get("decision")),
-                    str(record.get("coder", "")), tuple(record.get("rules", ())), float(record.get("score", 0.0)),
-                    str(record.get("memo", "")), bool(record.get("created", False)), str(record.get("timestamp", "")))
+    return Decision(
+        record["segment"],
+        str(record.get("transcript", "")),
+        record["code"],
+        str(record.get("decision")),
+        str(record.get("coder", "")),
+        tuple(record.get("rules", ())),
+        float(record.get("score", 0.0)),
+        str(record.get("memo", "")),
+        bool(record.get("created", False)),
+        str(record.get("timestamp", "")),
+    )
 
 
 # -- statistics -------------------------------------------------------------------------------
@@ -210,10 +231,18 @@ def rule_stats(decisions: Iterable[Decision]) -> list[dict[str, Any]]:
     for decision in decisions:
         for rule in dict.fromkeys(base_rule(r) for r in decision.rules):
             counts[(decision.code, rule)][decision.decision] += 1
-    rows = []
+    rows: list[dict[str, Any]] = []
     for (code, rule), count in counts.items():
         decided = count["accept"] + count["reject"]
-        rows.append({"code": code, "rule": rule, "decided": decided, "accepted": count["accept"],
-                     "rejected": count["reject"], "acceptance": round(count["accept"] / decided, 4)})
-    rows.sort(key=lambda r: (r["acceptance"], -r["decided"], r["code"], r["rule"]))
+        rows.append(
+            {
+                "code": code,
+                "rule": rule,
+                "decided": decided,
+                "accepted": count["accept"],
+                "rejected": count["reject"],
+                "acceptance": round(count["accept"] / decided, 4),
+            }
+        )
+    rows.sort(key=lambda r: (float(r["acceptance"]), -int(r["decided"]), str(r["code"]), str(r["rule"])))
     return rows
