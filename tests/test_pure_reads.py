@@ -46,8 +46,11 @@ def edited(tmp_path_factory):
     study.suggestion_store.add_decision(Decision(first.id, first.transcript, "data_use", "accept", "ana"))
     path = study.root / "transcripts" / "alder" / "teacher-01.txt"
     text = path.read_text()
-    path.write_text(text.replace("My coach visits every week.", "My coach visits us every week.").replace(
-        "Maria Lopez: Our PLC meets on Wednesdays.\n", ""))
+    path.write_text(
+        text.replace("My coach visits every week.", "My coach visits us every week.").replace(
+            "Maria Lopez: Our PLC meets on Wednesdays.\n", ""
+        )
+    )
     reopened = open_project(study.root)
     codings = reopened.load_codings()
     assert codings.reanchored and codings.orphans  # the edit moved one coding and orphaned another
