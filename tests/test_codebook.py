@@ -125,8 +125,7 @@ def test_codebook_pattern_check_can_be_deferred_and_run_later():
     text = "name: T\ncodes:\n  - id: a\n    patterns:\n      - [{LEMMA: x}, {FOO: 1}]\n"
     book, problems = parse_codebook(text, "cb.yaml", check_patterns=False)
     assert problems == []
-    from qualcode.codebook.parse import pattern_problems
-
-    assert [str(p) for p in pattern_problems(book)] == [
+    _, checked = parse_codebook(text, "cb.yaml", check_patterns=True)
+    assert [str(p) for p in checked] == [
         "cb.yaml:5: code 'a': invalid spaCy pattern: [pattern -> 1 -> FOO] Extra inputs are not permitted"
     ]

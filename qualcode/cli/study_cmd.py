@@ -8,7 +8,7 @@ import click
 
 from qualcode.cli.common import emit_rows, format_option, pass_study
 from qualcode.common.tabular import to_table
-from qualcode.study.views import CASE_KEYS, SEGMENT_KEYS, case_rows, segment_rows, transcript_rows
+from qualcode.study.views import CASE_KEYS, SEGMENT_KEYS, TRANSCRIPT_KEYS, case_rows, segment_rows, transcript_rows
 
 
 @click.command("segments")
@@ -53,7 +53,7 @@ def transcripts(study, fmt):
     for row in flat:
         row["speakers"] = ", ".join(row["speakers"])
     shown = [n for n in ("role", "participant") if n in names]
-    columns = ["id", "path", "case", "speakers", "segments", "skipped_segments", "coded_segments", "words", *names]
+    columns = [*(k for k in TRANSCRIPT_KEYS if k != "attributes"), *names]
     emit_rows(fmt, flat, columns, lambda r: to_table(r, ["id", "case", *shown, "segments", "words", "speakers"]))
 
 

@@ -89,11 +89,11 @@ def parse_codebook(
     for key in data:
         if key not in TOP_KEYS:
             checker.add(data.line_of(key), f"unknown top-level key '{key}'{hint(str(key), TOP_KEYS)}")
-    name = checker.text(data, "name", data.line) or ""
+    name = checker.text(data, "name") or ""
     if "name" not in data:
         checker.add(1, "the codebook has no 'name'; add e.g. 'name: District practices'")
-    version = checker.text(data, "version", data.line) or ""
-    description = checker.text(data, "description", data.line) or ""
+    version = checker.text(data, "version") or ""
+    description = checker.text(data, "description") or ""
     codes_value = data.get("codes")
     codes: list[Code] = []
     if codes_value is None:
@@ -122,7 +122,7 @@ class _Checker:
     def add(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.display, line, message))
 
-    def text(self, mapping: LineDict, key: str, fallback_line: int) -> str | None:
+    def text(self, mapping: LineDict, key: str) -> str | None:
         if key not in mapping or mapping[key] is None:
             return None
         value = mapping[key]
@@ -168,13 +168,13 @@ class _Checker:
                 self.seen_ids[code_id] = id_line
         name = code_id or "?"
         code = Code(id=code_id or "", parent=parent, line=line)
-        code.label = self.text(item, "label", line) or ""
-        code.definition = self.text(item, "definition", line) or ""
-        code.include = self.text(item, "include", line) or ""
-        code.exclude = self.text(item, "exclude", line) or ""
-        code.examples = self.strings(item, "examples", name, allow_empty=False)[0]
-        code.keywords, code.keyword_lines = self.strings(item, "keywords", name, allow_empty=False)
-        code.exclude_keywords = self.strings(item, "exclude_keywords", name, allow_empty=False)[0]
+        code.label = self.text(item, "label") or ""
+        code.definition = self.text(item, "definition") or ""
+        code.include = self.text(item, "include") or ""
+        code.exclude = self.text(item, "exclude") or ""
+        code.examples = self.strings(item, "examples", name)[0]
+        code.keywords, code.keyword_lines = self.strings(item, "keywords", name)
+        code.exclude_keywords = self.strings(item, "exclude_keywords", name)[0]
         code.patterns, code.pattern_lines = self.patterns(item, name)
         exclusive = item.get("exclusive", False)
         if not isinstance(exclusive, bool):
@@ -202,7 +202,7 @@ class _Checker:
             )
         return code if code_id else None
 
-    def strings(self, item: LineDict, key: str, name: str, allow_empty: bool) -> tuple[list[str], list[int]]:
+    def strings(self, item: LineDict, key: str, name: str) -> tuple[list[str], list[int]]:
         value = item.get(key)
         if value is None:
             if key in item:
@@ -262,19 +262,6 @@ def _pattern_errors(pattern: list[dict]) -> list[str]:
     from spacy.schemas import validate_token_pattern  # heavy import: only when checking
 
     return validate_token_pattern(pattern)
-
-
-def pattern_problems(codebook: Codebook) -> list[Problem]:
-    """spaCy schema problems of every pattern of a codebook loaded without that check."""
-    problems = []
-    for code in codebook.walk():
-        for pattern, line in zip(code.patterns, code.pattern_lines):
-            errors = _pattern_errors(pattern)
-            if errors:
-                problems.append(
-                    Problem(codebook.display, line, f"code '{code.id}': invalid spaCy pattern: {'; '.join(errors)}")
-                )
-    return problems
 
 
 def _plain(value):

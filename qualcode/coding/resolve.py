@@ -11,7 +11,6 @@ anchors are saved only by commands that write a coder's file anyway (they call
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -51,15 +50,6 @@ class CodingSet:
     def for_coders(self, coders: Iterable[str]) -> list[Coding]:
         wanted = set(coders)
         return [c for c in self.codings if c.coder in wanted]
-
-    def codes_by_segment(self, coders: Iterable[str] | None = None) -> dict[str, set[str]]:
-        """Segment id -> codes given by any of ``coders`` (all coders when None)."""
-        wanted = None if coders is None else set(coders)
-        out: dict[str, set[str]] = defaultdict(set)
-        for coding in self.codings:
-            if wanted is None or coding.coder in wanted:
-                out[coding.segment].add(coding.code)
-        return out
 
     def covered(self, coder: str) -> set[str]:
         """Transcripts the coder marked done or coded at least once."""

@@ -54,7 +54,6 @@ def to_table(
     rows: Sequence[dict],
     columns: Sequence[str],
     headers: Sequence[str] | None = None,
-    wrap_last: bool = False,
     width: int | None = None,
 ) -> str:
     """A plain aligned table; the last column is shortened to fit the terminal width."""

@@ -19,7 +19,6 @@ from qualcode.study.config import CONFIG_FILE, Config, parse_config
 CODINGS_FOLDER = "codings"
 SUGGESTIONS_FOLDER = "suggestions"
 MEMOS_FOLDER = "memos"
-REPORTS_FOLDER = "reports"
 
 
 @dataclass(frozen=True)
@@ -53,10 +52,6 @@ class Project:
             return str(path)
 
     @property
-    def config_path(self) -> Path:
-        return self.root / CONFIG_FILE
-
-    @property
     def transcripts_dir(self) -> Path:
         return self.path(self.config.transcripts)
 
@@ -75,10 +70,6 @@ class Project:
     @property
     def memos_dir(self) -> Path:
         return self.path(MEMOS_FOLDER)
-
-    @property
-    def reports_dir(self) -> Path:
-        return self.path(REPORTS_FOLDER)
 
 
 def find_project_root(start: Path) -> Path:
