@@ -21,10 +21,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from qualcode.codings import Coding, load_codings  # noqa: E402
-from qualcode.matrix import Selection  # noqa: E402
-from qualcode.project import open_project  # noqa: E402
-from qualcode.report import render_report, report_context  # noqa: E402
+from qualcode.analysis.selection import Selection  # noqa: E402
+from qualcode.app.study import open_project  # noqa: E402
+from qualcode.coding.records import Coding  # noqa: E402
+from qualcode.report.context import report_context  # noqa: E402
+from qualcode.report.render import render_report  # noqa: E402
 
 ROLES = ("teacher", "principal", "coach", "district administrator", "parent")
 VOCABULARY = [
@@ -114,7 +115,7 @@ def synthetic_codings(project, seed: int = 11) -> Selection:
 
 def measure(label: str, project, selection: Selection) -> None:
     start = time.perf_counter()
-    context = report_context(project, selection)
+    context = report_context(project.corpus, project.codebook, selection)
     collected = time.perf_counter()
     html = render_report(context)
     rendered = time.perf_counter()
@@ -137,8 +138,7 @@ def main() -> None:
     demo = open_project(REPO)
     started = time.perf_counter()
     demo.corpus  # noqa: B018 - load before timing the report
-    loaded = load_codings(demo, persist=False)  # a benchmark never rewrites the demo's codings
-    selection = Selection(loaded.codings, loaded.coders)
+    selection = demo.select()  # reading never rewrites the demo's codings
     print(f"demo study: loaded in {time.perf_counter() - started:.2f} s")
     measure("demo study", demo, selection)
 

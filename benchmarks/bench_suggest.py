@@ -22,9 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from qualcode import suggest as suggest_module  # noqa: E402
-from qualcode.project import open_project  # noqa: E402
-from qualcode.suggest import suggest  # noqa: E402
+import qualcode.suggest.engine as suggest_module  # noqa: E402
+from qualcode.app.study import open_project  # noqa: E402
 
 
 class CountingNlp:
@@ -55,13 +54,13 @@ def run(label: str, root: Path) -> None:
     counting = CountingNlp(project.nlp)
     project.__dict__["nlp"] = counting
     started, cpu = time.perf_counter(), time.process_time()
-    found = suggest(project)
+    found = project.suggest()
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     expected = Counter(s.text for s in segments)  # copies repeat texts: each copy is parsed once
     parsed = sum(counting.texts[text] for text in expected)
     once = all(counting.texts[text] == n for text, n in expected.items())
     print(
-        f"{label}: {len(project.transcripts)} transcripts, {len(segments):,} segments of coded speakers, "
+        f"{label}: {len(project.corpus.transcripts)} transcripts, {len(segments):,} segments of coded speakers, "
         f"{words:,} words in them"
     )
     print(f"  load transcripts + segments: {loaded:6.2f} s")
