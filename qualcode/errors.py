@@ -74,6 +74,15 @@ class TranscriptError(QualcodeError):
     """One or more transcripts could not be read."""
 
 
+class UnreadableFileError(QualcodeError):
+    """A transcript file's text cannot be extracted (a scan without text, a broken Word file…);
+    raised by a format reader with the reason, reported with the file's name."""
+
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.line = line
+
+
 class CodebookError(QualcodeError):
     """The codebook is invalid; ``problems`` lists every problem found."""
 

@@ -290,3 +290,22 @@ def detect_turns(text: str, known_speakers: frozenset[str] = frozenset(), markdo
         offset = line_end + 1
     close()
     return turns
+
+
+_TIME_MARKER = re.compile(r"^\s*(?:[\[(]\s*\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*[\])]|\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+_BARE_TIME_LABEL = re.compile(r"^\s*\d{1,2}:\d{2}(?::\d{2})?[ \t]+(?=[^\W\d_])")
+
+
+def starts_turn(line: str) -> bool:
+    """Does ``line`` look like the start of a speaker turn (a label such as ``MARIA:``,
+    ``01:29 PARTICIPANT 16:``, ``[00:12:31] Speaker 2:``) or a time marker (``00:12:31`` alone)?
+
+    For readers that must not join such a line to the one before it (a PDF's wrapped lines).
+    It errs on the side of yes: deciding which candidates are real turns is
+    :func:`detect_turns`'s job.
+    """
+    if _TIME_MARKER.match(line):
+        return True
+    candidate = _BARE_TIME_LABEL.sub("", line, count=1).lstrip()
+    match = _LINE.match(candidate)
+    return bool(match and _label_ok(match["label"].strip()))
