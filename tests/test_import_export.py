@@ -146,12 +146,14 @@ def test_export_codings_rows_have_the_contract_keys_and_attributes(make_project,
             "source": "manual",
             "quote": segment.text,
             "memo": "note",
+            "time_start": None,
+            "time_end": None,
             "participant": "MV-T9",
             "role": "teacher",
         }
     ]
     header = cli("-C", root, "export", "codings").stdout.splitlines()[0]
-    assert header == "transcript,case,segment,speaker,code,coder,source,quote,memo,participant,role"
+    assert header == "transcript,case,segment,speaker,code,coder,source,quote,memo,time_start,time_end,participant,role"
 
 
 def test_export_codings_csv_cells_are_protected_against_formulas(make_project, cli, tmp_path):

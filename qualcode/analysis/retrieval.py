@@ -16,7 +16,19 @@ from qualcode.errors import InputError
 from qualcode.study.corpus import Corpus
 
 QUOTE_KEYS = ("case", "transcript", "segment", "speaker", "codes", "coders", "text", "attributes")
-CODING_KEYS = ("transcript", "case", "segment", "speaker", "code", "coder", "source", "quote", "memo")
+CODING_KEYS = (
+    "transcript",
+    "case",
+    "segment",
+    "speaker",
+    "code",
+    "coder",
+    "source",
+    "quote",
+    "memo",
+    "time_start",
+    "time_end",
+)
 
 
 def parse_where(pairs: Sequence[str]) -> list[tuple[str, str]]:
@@ -172,6 +184,8 @@ def coding_rows(corpus: Corpus, codings: CodingSet) -> list[dict[str, Any]]:
             "source": coding.source,
             "quote": segment.text,
             "memo": coding.memo,
+            "time_start": segment.time_start,
+            "time_end": segment.time_end,
         }
         row.update({name: attributes.get(name) for name in names})
         rows.append(row)

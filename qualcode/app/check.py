@@ -29,12 +29,14 @@ def check_project(study: Study) -> tuple[list[Finding], dict[str, Any]]:
     _, problems = validate_codebook(path, study.display(path))
     findings += [Finding("error", str(p)) for p in problems]
     try:
-        corpus = study.corpus
+        corpus = study.readable_corpus
     except QualcodeError as exc:
         return findings + [Finding("error", str(p)) for p in exc.problems], summary
     summary["transcripts"] = len(corpus.transcripts)
     summary["segments"] = len(corpus.segments)
-    if problems:
+    findings += [Finding("error", str(p)) for p in corpus.problems]
+    findings += [Finding("warning", f"{path}: {reason}") for path, reason in corpus.skipped]
+    if problems or corpus.problems:
         return findings, summary
     try:
         codings = study.load_codings()

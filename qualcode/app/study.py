@@ -98,9 +98,17 @@ class Study:
 
     # -- parts, loaded once --------------------------------------------------------------------
     @cached_property
-    def corpus(self) -> Corpus:
-        """Every transcript and its segments."""
+    def readable_corpus(self) -> Corpus:
+        """Every transcript that could be read, and its segments; ``problems`` lists the files
+        that could not (for commands that can go on without them: listings, ``check``)."""
         return load_corpus(self.project, self.warning)
+
+    @property
+    def corpus(self) -> Corpus:
+        """Every transcript and its segments; a TranscriptError when a file could not be read."""
+        corpus = self.readable_corpus
+        corpus.require_complete()
+        return corpus
 
     @cached_property
     def codebook(self) -> Codebook:
@@ -114,7 +122,7 @@ class Study:
     def nlp(self) -> Language:
         from qualcode.suggest.nlp import load_nlp
 
-        return load_nlp(self.config.nlp)
+        return load_nlp(self.config.nlp, self.config.language)
 
     @cached_property
     def store(self) -> CodingStore:

@@ -48,6 +48,23 @@ def validate(ctx, file):
         raise CodebookError(problems, f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {display}")
     assert book is not None  # no problems: the codebook was built
     emit(codebook_summary(book))
+    _language_note(ctx)
+
+
+def _language_note(ctx: click.Context) -> None:
+    """Say once when the project's language has no lemma table (keywords then match as written)."""
+    from qualcode.errors import QualcodeError
+
+    try:
+        config = ctx.obj.study.config
+    except QualcodeError:  # a codebook file validated outside any project
+        return
+    if config.nlp:
+        return
+    from qualcode.suggest.nlp import has_lemma_table, no_lemma_note
+
+    if not has_lemma_table(config.language):
+        click.echo(f"note: {no_lemma_note(config.language)}", err=True)
 
 
 @codebook.command("show")

@@ -11,7 +11,7 @@ from qualcode.analysis.retrieval import coder_summary
 from qualcode.cli.common import emit_rows, format_option, pass_study
 from qualcode.coding.identity import resolve_coder
 from qualcode.coding.records import coder_slug
-from qualcode.common.tabular import to_table
+from qualcode.common.tabular import format_clock, to_table
 
 coder_option = click.option(
     "--coder", metavar="NAME", help="Coder name. Default: $QUALCODE_CODER, else `git config user.name`."
@@ -162,7 +162,8 @@ def show(study, transcript_id, coders):
         )
         speaker = segment.speaker or "—"
         name = click.style(speaker, bold=not segment.skipped, dim=segment.skipped)
-        head = f"{name}  {click.style(segment.id, dim=True)}"
+        clock = f"  [{format_clock(segment.time_start)}]" if segment.time_start is not None else ""
+        head = f"{name}{clock}  {click.style(segment.id, dim=True)}"
         lines.append(f"{head}  {chips}".rstrip())
         body = textwrap.fill(" ".join(segment.text.split()), width, initial_indent="  ", subsequent_indent="  ")
         lines.append(click.style(body, dim=True) if segment.skipped else body)

@@ -68,7 +68,8 @@ def export():
 def export_codings(study, coders, fmt, output):
     """Export one row per coding with its quote and every transcript attribute.
 
-    Columns: transcript, case, segment, speaker, code, coder, source, quote, memo, then the
+    Columns: transcript, case, segment, speaker, code, coder, source, quote, memo, time_start,
+    time_end (seconds, where the transcript has times), then the
     attributes. CSV cells are protected against spreadsheet formula injection.
 
     \b

@@ -18,16 +18,19 @@ from qualcode.study.views import CASE_KEYS, SEGMENT_KEYS, TRANSCRIPT_KEYS, case_
 @format_option("table", "json", "csv")
 @pass_study
 def segments(study, transcript_id, fmt):
-    """List segments with their stable ids.
+    """List segments with their stable ids (and times, where the transcript has them).
 
     Interviewer turns (speakers_to_skip) are listed too; they are never suggested or counted.
+    Files that cannot be read are reported and left out (exit status 1).
 
     \b
     Example:
       qualcode segments --transcript alder-creek/principal-01 --format json
     """
-    rows = segment_rows(study.corpus, transcript_id)
+    corpus = study.readable_corpus
+    rows = segment_rows(corpus, transcript_id)
     emit_rows(fmt, rows, SEGMENT_KEYS, lambda r: to_table(r, ["id", "case", "speaker", "text"]))
+    corpus.require_complete()  # the files that could not be read: listed, exit status 1
 
 
 @click.command("transcripts")
@@ -42,9 +45,11 @@ def transcripts(study, fmt):
     Example:
       qualcode transcripts --format csv > transcripts.csv
     """
-    rows = transcript_rows(study.corpus)
+    corpus = study.readable_corpus
+    rows = transcript_rows(corpus)
     if fmt == "json":
         emit_rows(fmt, rows, [])
+        corpus.require_complete()
         return
     names = sorted({k for r in rows for k in r["attributes"]} - {study.config.case_attribute})
     flat: list[dict[str, Any]] = [
@@ -55,6 +60,7 @@ def transcripts(study, fmt):
     shown = [n for n in ("role", "participant") if n in names]
     columns = [*(k for k in TRANSCRIPT_KEYS if k != "attributes"), *names]
     emit_rows(fmt, flat, columns, lambda r: to_table(r, ["id", "case", *shown, "segments", "words", "speakers"]))
+    corpus.require_complete()
 
 
 @click.command("cases")
@@ -69,9 +75,11 @@ def cases(study, fmt):
     Example:
       qualcode cases
     """
-    rows = case_rows(study.corpus)
+    corpus = study.readable_corpus
+    rows = case_rows(corpus)
     if fmt == "json":
         emit_rows(fmt, rows, CASE_KEYS)
+        corpus.require_complete()
         return
     for row in rows:
         row["roles"] = ", ".join(row["roles"])
@@ -80,6 +88,7 @@ def cases(study, fmt):
     totals = ("transcripts", "participants", "segments", "words")
     total = {"case": "TOTAL", **{k: sum(r[k] for r in rows) for k in totals}, "roles": ""}
     emit_rows(fmt, rows, columns, lambda r: to_table(r + [total], columns))
+    corpus.require_complete()
 
 
 COMMANDS = [segments, transcripts, cases]

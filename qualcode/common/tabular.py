@@ -116,3 +116,11 @@ def to_xlsx(rows: Sequence[dict], columns: Sequence[str], sheet: str, freeze: st
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def format_clock(seconds: float | None) -> str | None:
+    """Seconds from the start of a recording as ``h:mm:ss`` (``751`` -> ``0:12:31``); None stays None."""
+    if seconds is None:
+        return None
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"

@@ -21,7 +21,7 @@ from qualcode.analysis.agreement import report_section
 from qualcode.analysis.matrix import build_matrix, cooccurrence, totals
 from qualcode.analysis.selection import SUGGESTIONS_CODER, Selection
 from qualcode.codebook.model import Codebook
-from qualcode.report.format import BINS, format_value, heat_bin
+from qualcode.report.format import BINS, format_clock, format_value, heat_bin
 from qualcode.study.attributes import MISSING, PARTICIPANT_ATTRIBUTE, attribute_value
 from qualcode.study.corpus import Corpus
 
@@ -82,6 +82,7 @@ def _quotes(
             {
                 "t": transcript_index[segment.transcript],
                 "s": segment.speaker or "",
+                "tm": format_clock(segment.time_start),
                 "x": segment.text,
                 "c": [code_index[c] for c in ordered],
                 "g": [code_index[c] for c in ordered if by_code[c] == {SUGGESTIONS_CODER}],

@@ -9,6 +9,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from qualcode.common.tabular import format_clock
+
+__all__ = ["BINS", "format_clock", "format_value", "heat_bin", "script_json"]
+
 BINS = 5  # colour classes h1..h5 (h0 = zero)
 
 

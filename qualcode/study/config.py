@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -37,12 +38,19 @@ class Config:
     segment_by: str = "turn"
     case_attribute: str = "case"
     speakers_to_skip: tuple[str, ...] = DEFAULT_SPEAKERS_TO_SKIP
+    speaker_aliases: tuple[tuple[str, str], ...] = ()
+    language: str = "en"
     nlp: str | None = None
 
     @property
     def skip_set(self) -> frozenset[str]:
         """The skipped speaker labels, case-folded for matching."""
         return frozenset(s.casefold() for s in self.speakers_to_skip)
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """``speaker_aliases`` as a mapping: label as written -> the speaker's name."""
+        return dict(self.speaker_aliases)
 
 
 CONFIG_KEYS = tuple(f.name for f in fields(Config))
@@ -68,7 +76,11 @@ def parse_config(text: str, filename: str = CONFIG_FILE) -> Config:
         if problem:
             problems.append(Problem(filename, line, problem))
             continue
-        values[key] = tuple(value) if key == "speakers_to_skip" else value
+        if key == "speakers_to_skip":
+            value = tuple(value)
+        elif key == "speaker_aliases":
+            value = tuple((str(k).strip(), str(v).strip()) for k, v in value.items())
+        values[key] = value
     for key in ("codebook", "transcripts"):
         if key in values and (Path(str(values[key])).is_absolute() or ".." in Path(str(values[key])).parts):
             problems.append(
@@ -91,6 +103,15 @@ def _check_value(key: str, value: Any) -> str | None:
     elif key == "speakers_to_skip":
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             return "'speakers_to_skip' must be a list of speaker labels, e.g. [Interviewer, Q]"
+    elif key == "speaker_aliases":
+        if not isinstance(value, dict) or not all(
+            isinstance(k, (str, int)) and str(k).strip() and isinstance(v, (str, int)) and str(v).strip()
+            for k, v in value.items()
+        ):
+            return "'speaker_aliases' must map labels to names, e.g. {I1: Interviewer, 'MRS ALVAREZ': Mrs. Alvarez}"
+    elif key == "language":
+        if not isinstance(value, str) or not re.fullmatch(r"[a-z]{2,3}", value):
+            return f"'language' must be a language code such as en, da, de, es or fr, not '{value}'"
     elif key == "nlp" and value is not None and (not isinstance(value, str) or not value.strip()):
         return "'nlp' must be the name of an installed spaCy package, e.g. en_core_web_sm"
     return None

@@ -21,13 +21,13 @@ from qualcode.errors import (
     UnknownTranscriptError,
 )
 from qualcode.study.attributes import participant_key, word_count
+from qualcode.study.files import scan_transcripts
 from qualcode.study.project import Project
 from qualcode.study.segment import Segment, segment_transcripts
 from qualcode.study.transcripts import (
     ATTRIBUTES_FILE,
     TRANSCRIPT_EXTENSIONS,
     Transcript,
-    find_transcript_files,
     merge_attributes,
     read_attributes_csv,
     read_transcript,
@@ -45,6 +45,9 @@ class Corpus:
     case_attribute: str = "case"
     segment_by: str = "turn"
     by_id: dict[str, Transcript] = field(init=False)
+    #: files that could not be read or parsed (left out), and folder entries that are not transcripts
+    problems: list[Problem] = field(default_factory=list, init=False)
+    skipped: list[tuple[str, str]] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self.by_id = {t.id: t for t in self.transcripts}
@@ -115,6 +118,11 @@ class Corpus:
                 return known
         raise UnknownCaseError(f"no case '{case}'{hint(case, cases)}; cases: {', '.join(cases)}")
 
+    def require_complete(self) -> None:
+        """A TranscriptError listing every file that could not be read, if there is one."""
+        if self.problems:
+            raise TranscriptError(problems=self.problems)
+
     def require_transcripts(self) -> None:
         """An error when the study has no transcripts yet."""
         if not self.transcripts:
@@ -140,7 +148,13 @@ class Corpus:
 
 
 def load_corpus(project: Project, warn: Warn) -> Corpus:
-    """Read every transcript of the project; raise TranscriptError listing all bad files."""
+    """Read every transcript of the project.
+
+    Every folder entry that is not read is reported through ``warn`` with the reason (and kept in
+    ``Corpus.skipped``). Files that cannot be read or parsed are collected in ``Corpus.problems``
+    (with file and line) while the other transcripts still load; a caller that needs the whole
+    study raises them (:meth:`Corpus.require_complete`).
+    """
     folder = project.transcripts_dir
     config = project.config
     if not folder.is_dir():
@@ -148,18 +162,18 @@ def load_corpus(project: Project, warn: Warn) -> Corpus:
             f"transcripts folder '{config.transcripts}' does not exist; "
             "create it, or set 'transcripts' in qualcode.yaml"
         )
-    files = find_transcript_files(folder)
+    files, skipped = scan_transcripts(folder)
+    for entry in skipped:
+        warn(f"{project.display(entry.path)}: {entry.reason}")
     if not files:
-        warn(
-            f"no transcripts ({', '.join(TRANSCRIPT_EXTENSIONS)}) in '{project.display(folder)}'; "
-            "add interview files there"
-        )
+        kinds = ", ".join(TRANSCRIPT_EXTENSIONS)
+        warn(f"no transcripts ({kinds}) in '{project.display(folder)}'; add interview files there")
     problems: list[Problem] = []
     transcripts: list[Transcript] = []
     first_file: dict[str, str] = {}
     for path in files:
         display = project.display(path)
-        result = read_transcript(path, folder, display, config.skip_set)
+        result = read_transcript(path, folder, display, config.skip_set, config.aliases)
         for warning in result.warnings:
             warn(warning)
         problems += result.problems
@@ -185,8 +199,6 @@ def load_corpus(project: Project, warn: Warn) -> Corpus:
             warn(warning)
         merge_attributes(transcripts, rows, csv_display, warn)
 
-    if problems:
-        raise TranscriptError(problems=problems)
     transcripts.sort(key=lambda t: t.id)
     for transcript in transcripts:
         if config.case_attribute not in transcript.attributes:
@@ -194,5 +206,8 @@ def load_corpus(project: Project, warn: Warn) -> Corpus:
                 f"{transcript.display_path}: no '{config.case_attribute}' attribute; add it to the front matter "
                 f"or to {ATTRIBUTES_FILE} so the transcript belongs to a case"
             )
-    segments = segment_transcripts(transcripts, config.segment_by, config.skip_set)
-    return Corpus(transcripts, segments, config.case_attribute, config.segment_by)
+    segments = segment_transcripts(transcripts, config.segment_by, config.skip_set, config.language)
+    corpus = Corpus(transcripts, segments, config.case_attribute, config.segment_by)
+    corpus.problems = problems
+    corpus.skipped = [(project.display(s.path), s.reason) for s in skipped]
+    return corpus

@@ -20,8 +20,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from qualcode.study.transcripts import Transcript
+from qualcode.study.turns import Turn
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _SPACES = re.compile(r"\s+")
@@ -39,6 +41,8 @@ class Segment:
     text: str
     skipped: bool = False  # spoken by one of ``speakers_to_skip`` (e.g. the interviewer)
     index: int = 0  # position in its transcript
+    time_start: float | None = None  # seconds, when the transcript gives the turn's time
+    time_end: float | None = None
 
 
 def segment_hash(text: str) -> str:
@@ -77,61 +81,70 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start + lead, end - trail
 
 
-@lru_cache(maxsize=1)
-def _sentencizer():
+@lru_cache(maxsize=8)
+def _sentencizer(language: str = "en") -> Any:
     import spacy
 
-    nlp = spacy.blank("en")
+    nlp = spacy.blank(language)
     nlp.add_pipe("sentencizer")
     return nlp
 
 
+#: A piece of a turn to segment: (transcript, turn, start, end).
+_Unit = tuple[Transcript, Turn, int, int]
+
+
 def segment_transcripts(
-    transcripts: list[Transcript], mode: str, skip: frozenset[str] = frozenset()
+    transcripts: list[Transcript], mode: str, skip: frozenset[str] = frozenset(), language: str = "en"
 ) -> dict[str, list[Segment]]:
-    """Segment every transcript; ``skip`` holds case-folded speaker labels to mark skipped."""
+    """Segment every transcript; ``skip`` holds case-folded speaker names to mark skipped.
+
+    ``language`` picks spaCy's rule-based sentencizer for ``sentence`` mode.
+    """
     # Collect (transcript, turn, span) units first so sentence mode can batch nlp.pipe.
-    units: list[tuple[Transcript, str | None, int, int]] = []
+    units: list[_Unit] = []
     for transcript in transcripts:
         for turn in transcript.turns:
             if mode == "turn":
-                units.append((transcript, turn.speaker, turn.start, turn.end))
+                units.append((transcript, turn, turn.start, turn.end))
             else:
                 for a, b in paragraph_spans(transcript.text, turn.start, turn.end):
-                    units.append((transcript, turn.speaker, a, b))
+                    units.append((transcript, turn, a, b))
     if mode == "sentence":
-        units = _sentences(units)
+        units = _sentences(units, language)
     result: dict[str, list[Segment]] = {t.id: [] for t in transcripts}
-    by_transcript: dict[str, list[tuple[str | None, int, int]]] = {t.id: [] for t in transcripts}
-    for transcript, speaker, a, b in units:
-        by_transcript[transcript.id].append((speaker, a, b))
+    by_transcript: dict[str, list[tuple[Turn, int, int]]] = {t.id: [] for t in transcripts}
+    for transcript, turn, a, b in units:
+        by_transcript[transcript.id].append((turn, a, b))
     for transcript in transcripts:
         spans = by_transcript[transcript.id]
-        texts = [transcript.text[a:b] for _s, a, b in spans]
+        texts = [transcript.text[a:b] for _turn, a, b in spans]
         ids = make_ids(transcript.id, texts)
         result[transcript.id] = [
             Segment(
                 id=sid,
                 transcript=transcript.id,
-                speaker=speaker,
+                speaker=turn.speaker,
                 start=a,
                 end=b,
                 text=text,
-                skipped=speaker is not None and speaker.casefold() in skip,
+                skipped=turn.speaker is not None and turn.speaker.casefold() in skip,
                 index=index,
+                time_start=turn.time_start,
+                time_end=turn.time_end,
             )
-            for index, (sid, text, (speaker, a, b)) in enumerate(zip(ids, texts, spans))
+            for index, (sid, text, (turn, a, b)) in enumerate(zip(ids, texts, spans))
         ]
     return result
 
 
-def _sentences(units):
-    nlp = _sentencizer()
+def _sentences(units: list[_Unit], language: str) -> list[_Unit]:
+    nlp = _sentencizer(language)
     out = []
-    texts = (t.text[a:b] for t, _s, a, b in units)
-    for (transcript, speaker, a, _b), doc in zip(units, nlp.pipe(texts, batch_size=256)):
+    texts = (t.text[a:b] for t, _turn, a, b in units)
+    for (transcript, turn, a, _b), doc in zip(units, nlp.pipe(texts, batch_size=256)):
         for sent in doc.sents:
             s, e = _strip(transcript.text, a + sent.start_char, a + sent.end_char)
             if e > s:
-                out.append((transcript, speaker, s, e))
+                out.append((transcript, turn, s, e))
     return out

@@ -1,41 +1,43 @@
-"""Transcript files -> :class:`Transcript` (id, normalised text, attributes, speaker turns).
+"""Transcript files -> :class:`Transcript` (id, normalised text, attributes, named speaker turns).
 
 Reading rules, in one place:
 - the id is the path relative to the transcripts folder, without extension, ``/``-separated;
-- bytes are decoded once: UTF-8, UTF-8/UTF-16/UTF-32 with BOM; anything else as Windows-1252
-  with a warning; line ends become ``\\n``; text is put in Unicode NFC form;
-- an optional YAML front-matter block (``---`` … ``---``) holds attributes; all offsets refer to
-  the text *after* it;
+- a format reader (:mod:`qualcode.study.formats`) gives the file's normalised text (``\\n`` line
+  ends, Unicode NFC), or a caption file's cues;
+- an optional YAML front-matter block (``---`` … ``---``) holds attributes, in any format; Word,
+  OpenDocument, PDF and RTF files may instead start with plain ``key: value`` lines; all offsets
+  refer to the text *after* them;
+- turns are found in the text (:mod:`qualcode.study.turns`), or made from caption cues (one turn
+  per run of cues by one speaker), and their speakers named (:mod:`qualcode.study.speakers`);
 - ``attributes.csv`` in the transcripts folder (column ``transcript`` + one per attribute) adds
   attributes; front matter wins on conflict, with a warning.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
-import unicodedata
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.common.didyoumean import hint
 from qualcode.common.yamlfile import LineDict, load_yaml, scalar_to_str
-from qualcode.errors import Problem
-from qualcode.study.turns import Turn, detect_turns
+from qualcode.errors import Problem, UnreadableFileError
+from qualcode.study.formats import EXTENSIONS, Cue, reader_for
+from qualcode.study.formats.text import decode
+from qualcode.study.speakers import name_speakers
+from qualcode.study.turns import Turn, detect
 
-#: File extensions read as transcripts (more formats arrive with more readers).
-TRANSCRIPT_EXTENSIONS = (".txt", ".md")
+__all__ = ["ATTRIBUTES_FILE", "TRANSCRIPT_EXTENSIONS", "Transcript", "decode", "read_transcript"]
+
+#: File extensions read as transcripts (see qualcode.study.formats).
+TRANSCRIPT_EXTENSIONS = EXTENSIONS
 ATTRIBUTES_FILE = "attributes.csv"
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
+#: Formats whose text lines are the file's lines (so messages can name a line).
+LINE_FORMATS = (".txt", ".md")
+_KEY_VALUE = re.compile(r"^(?P<key>[a-z][a-z0-9_]*)[ \t]*:[ \t]*(?P<value>\S.*?)\s*$")
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Transcript:
     attributes: dict[str, str]
     turns: list[Turn]
     body_line: int = 1  # line of the file where ``text`` starts (after front matter)
+    format: str = ".txt"
 
     def line_of(self, offset: int) -> int:
         """The file line holding character ``offset`` of the body text."""
@@ -69,41 +72,6 @@ def transcript_id(path: Path, folder: Path) -> str:
     return path.relative_to(folder).with_suffix("").as_posix()
 
 
-def decode(data: bytes, display: str) -> tuple[str, str | None]:
-    """Decode file bytes to normalised text; return ``(text, warning or None)``.
-
-    Raises ValueError (with a user-facing message) for binary content.
-    """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            text = data[len(bom) :].decode(encoding, errors="replace")
-            return normalise(text), None
-    if b"\x00" in data[:8192]:
-        raise ValueError(
-            "looks like a binary file (it contains NUL bytes), not a text transcript; "
-            "save it as plain text (UTF-8) or remove it from the transcripts folder"
-        )
-    warning = None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        text = data.decode("cp1252", errors="replace")
-        warning = (
-            f"{display}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); read as Windows-1252. "
-            "Re-save the file as UTF-8 to make sure every character is right"
-        )
-    return normalise(text), warning
-
-
-def normalise(text: str) -> str:
-    """CRLF/CR -> LF, NFC; drop a stray BOM character at the start."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return unicodedata.normalize("NFC", text)
-
-
 def split_front_matter(text: str, display: str) -> tuple[dict[str, str], str, int, list[Problem]]:
     """Split off a leading ``---`` YAML block; return ``(attributes, body, body_line, problems)``."""
     lines = text.split("\n")
@@ -113,16 +81,8 @@ def split_front_matter(text: str, display: str) -> tuple[dict[str, str], str, in
         if lines[index].rstrip() in ("---", "..."):
             break
     else:
-        return (
-            {},
-            text,
-            1,
-            [
-                Problem(
-                    display, 1, "front matter opened with '---' is never closed; add a line '---' after the attributes"
-                )
-            ],
-        )
+        message = "front matter opened with '---' is never closed; add a line '---' after the attributes"
+        return {}, text, 1, [Problem(display, 1, message)]
     block = "\n".join(lines[1:index])
     body = "\n".join(lines[index + 1 :])
     data, problems = load_yaml(block, display, line_offset=1)
@@ -131,12 +91,8 @@ def split_front_matter(text: str, display: str) -> tuple[dict[str, str], str, in
     if data is None:
         return {}, body, index + 2, []
     if not isinstance(data, LineDict):
-        return (
-            {},
-            body,
-            index + 2,
-            [Problem(display, 2, "front matter must be 'key: value' lines, e.g. 'case: Alder Creek'")],
-        )
+        message = "front matter must be 'key: value' lines, e.g. 'case: Alder Creek'"
+        return {}, body, index + 2, [Problem(display, 2, message)]
     attributes: dict[str, str] = {}
     for key, value in data.items():
         if isinstance(value, (dict, list)):
@@ -148,28 +104,103 @@ def split_front_matter(text: str, display: str) -> tuple[dict[str, str], str, in
     return attributes, body, index + 2, problems
 
 
-def read_transcript(path: Path, folder: Path, display: str, known_speakers: frozenset[str] = frozenset()) -> ReadResult:
-    """Read one transcript file (never raises for bad content: problems are returned)."""
+def split_key_value_block(text: str) -> tuple[dict[str, str], str, int]:
+    """Split off leading ``key: value`` lines (lower-case keys; blank lines between them allowed),
+    as typed at the top of a Word document. Returns ``(attributes, body, body_line)``."""
+    lines = text.split("\n")
+    attributes: dict[str, str] = {}
+    end = 0
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        match = _KEY_VALUE.match(line)
+        if match is None:
+            break
+        attributes.setdefault(match["key"], match["value"])
+        end = index + 1
+    if not attributes:
+        return {}, text, 1
+    while end < len(lines) and not lines[end].strip():
+        end += 1
+    return attributes, "\n".join(lines[end:]), end + 1
+
+
+def turns_from_cues(cues: list[Cue]) -> tuple[str, list[Turn]]:
+    """The text of a caption file (``Speaker: words`` paragraphs) and its turns: consecutive cues
+    of one speaker form one turn, one cue per line, with the first cue's start and the last cue's
+    end as the turn's times."""
+    groups: list[list[Cue]] = []
+    for cue in cues:
+        if groups and groups[-1][0].speaker == cue.speaker:
+            groups[-1].append(cue)
+        else:
+            groups.append([cue])
+    parts: list[str] = []
+    turns: list[Turn] = []
+    offset, line = 0, 1
+    for group in groups:
+        speaker = group[0].speaker
+        label = f"{speaker}: " if speaker else ""
+        content = "\n".join(cue.text for cue in group)
+        start = offset + len(label)
+        turns.append(Turn(speaker, start, start + len(content), None, speaker, group[0].start, group[-1].end, line))
+        parts.append(label + content)
+        offset += len(label) + len(content) + 2
+        line += content.count("\n") + 2
+    return "\n\n".join(parts), turns
+
+
+def read_transcript(
+    path: Path,
+    folder: Path,
+    display: str,
+    known_speakers: frozenset[str] = frozenset(),
+    aliases: Mapping[str, str] | None = None,
+) -> ReadResult:
+    """Read one transcript file (never raises for bad content: problems are returned).
+
+    ``known_speakers`` are labels always taken as speakers (the project's ``speakers_to_skip``);
+    ``aliases`` the project's ``speaker_aliases``.
+    """
     result = ReadResult()
+    suffix = path.suffix.lower()
+    reader = reader_for(path)
+    if reader is None:  # pragma: no cover - the caller only passes files of known formats
+        raise ValueError(f"no reader for {path}")
     try:
-        data = path.read_bytes()
+        extracted = reader(path)
+    except UnreadableFileError as exc:
+        result.problems.append(Problem(display, exc.line, str(exc)))
+        return result
     except OSError as exc:
-        result.problems.append(Problem(display, 0, f"cannot read the file: {exc.strerror}"))
+        result.problems.append(Problem(display, 0, f"cannot read the file: {exc.strerror or exc}"))
         return result
-    try:
-        text, warning = decode(data, display)
-    except ValueError as exc:
-        result.problems.append(Problem(display, 0, str(exc)))
-        return result
-    if warning:
-        result.warnings.append(warning)
-    attributes, body, body_line, problems = split_front_matter(text, display)
-    result.problems += problems
-    if problems:
-        return result
+    for line, message in extracted.warnings:
+        result.warnings.append(f"{display}:{line}: {message}" if line else f"{display}: {message}")
+    aliases = dict(aliases or {})
+    known = known_speakers | {k.casefold() for k in aliases}
+    legend: dict[str, str] = {}
+    attributes: dict[str, str] = {}
+    body_line = 1
+    if extracted.cues is not None:
+        body, turns = turns_from_cues(extracted.cues)
+    else:
+        attributes, body, body_line, problems = split_front_matter(extracted.text, display)
+        result.problems += problems
+        if problems:
+            return result
+        if not attributes and extracted.key_value_block:
+            attributes, body, body_line = split_key_value_block(body)
+        detection = detect(body, known, markdown=extracted.markdown)
+        turns, legend = detection.turns, detection.legend
     if not body.strip():
         result.warnings.append(f"{display}: the transcript is empty; it has no segments")
-    turns = detect_turns(body, known_speakers, markdown=path.suffix.lower() == ".md")
+
+    def where(turn: Turn) -> str:
+        return f"{display}:{body_line + turn.line - 1}" if suffix in LINE_FORMATS and turn.line else display
+
+    turns, notes = name_speakers(turns, legend, aliases, where)
+    result.warnings += notes
     result.transcript = Transcript(
         id=transcript_id(path, folder),
         path=path,
@@ -178,20 +209,9 @@ def read_transcript(path: Path, folder: Path, display: str, known_speakers: froz
         attributes=attributes,
         turns=turns,
         body_line=body_line,
+        format=suffix,
     )
     return result
-
-
-def find_transcript_files(folder: Path) -> list[Path]:
-    """Transcript files under ``folder``, sorted; hidden files and folders are ignored."""
-    files = []
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.is_file() and path.suffix.lower() in TRANSCRIPT_EXTENSIONS:
-            files.append(path)
-    return files
 
 
 def read_attributes_csv(

@@ -12,7 +12,7 @@ from typing import Any
 from qualcode.study.corpus import Corpus
 from qualcode.study.transcripts import Transcript
 
-SEGMENT_KEYS = ("id", "transcript", "case", "speaker", "start", "end", "text", "attributes")
+SEGMENT_KEYS = ("id", "transcript", "case", "speaker", "start", "end", "time_start", "time_end", "text", "attributes")
 TRANSCRIPT_KEYS = (
     "id",
     "path",
@@ -38,6 +38,8 @@ def segment_rows(corpus: Corpus, transcript: str | None = None) -> list[dict[str
             "speaker": segment.speaker,
             "start": segment.start,
             "end": segment.end,
+            "time_start": segment.time_start,
+            "time_end": segment.time_end,
             "text": segment.text,
             "attributes": dict(corpus.by_id[segment.transcript].attributes),
         }

@@ -58,11 +58,31 @@ def _make_lowercase_lemmas(nlp: Language, name: str):
     return _LowercaseLemmas()
 
 
-@lru_cache(maxsize=4)
-def load_nlp(name: str | None = None) -> Language:
-    """Return the pipeline for ``name`` (None or "blank": the embedded default)."""
+def has_lemma_table(language: str) -> bool:
+    """Does spacy-lookups-data hold a lookup lemmatizer table for ``language``?"""
+    try:
+        from spacy.lookups import load_lookups
+
+        load_lookups(language, ["lemma_lookup"])
+    except (ValueError, OSError, ImportError):
+        return False
+    return True
+
+
+def no_lemma_note(language: str) -> str:
+    """What a user is told once when ``language`` has no lemma table."""
+    return (
+        f"spacy-lookups-data has no lemma table for language '{language}': keywords match the words "
+        "as written (lower-cased), not their inflected forms; list the forms you need, or name an "
+        "installed spaCy package with 'nlp:' in qualcode.yaml"
+    )
+
+
+@lru_cache(maxsize=8)
+def load_nlp(name: str | None = None, language: str = "en") -> Language:
+    """Return the pipeline for ``name`` (None or "blank": the embedded default for ``language``)."""
     if name in (None, "", DEFAULT_PIPELINE):
-        return _blank_pipeline()
+        return _blank_pipeline(language)
     try:
         nlp = spacy.load(name)
     except (OSError, ImportError) as exc:
@@ -77,14 +97,21 @@ def load_nlp(name: str | None = None) -> Language:
     return nlp
 
 
-def _blank_pipeline() -> Language:
+def _blank_pipeline(language: str = "en") -> Language:
+    """``spacy.blank(language)`` + sentencizer + the lookup lemmatizer of spacy-lookups-data when it
+    has a table for the language, else lemmas that are the lower-cased words."""
     try:
-        nlp = spacy.blank("en")
-        nlp.add_pipe("sentencizer")
-        nlp.add_pipe("qualcode_lookup_lemmatizer")
-    except ValueError as exc:  # spacy-lookups-data missing
+        nlp = spacy.blank(language)
+    except (ImportError, KeyError) as exc:
         raise NlpError(
-            f"the embedded pipeline needs the 'spacy-lookups-data' package: {exc}. "
-            "Install it with `pip install spacy-lookups-data`."
+            f"spaCy has no language '{language}' (key 'language' in qualcode.yaml): {exc}; "
+            "use a code spaCy knows, e.g. en, da, de, es, fr, nl, pt"
         ) from None
+    nlp.add_pipe("sentencizer")
+    if has_lemma_table(language):
+        nlp.add_pipe("qualcode_lookup_lemmatizer")
+    elif language == "en":  # pragma: no cover - spacy-lookups-data is a dependency
+        raise NlpError("the embedded pipeline needs the 'spacy-lookups-data' package; `pip install spacy-lookups-data`")
+    else:
+        nlp.add_pipe("qualcode_lowercase_lemmas")
     return nlp

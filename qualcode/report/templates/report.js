@@ -176,6 +176,11 @@
     li.appendChild(quote);
     var meta = el("div", "meta");
     meta.appendChild(el("span", "speaker", q.s || "Unnamed speaker"));
+    if (q.tm) {
+      var clock = el("span", "q-time", q.tm);
+      clock.title = "Time in the recording (h:mm:ss)";
+      meta.appendChild(clock);
+    }
     if (t.role) meta.appendChild(el("span", "q-role", t.role));
     meta.appendChild(el("span", "q-case", t.case));
     meta.appendChild(el("span", "q-transcript", t.id));
