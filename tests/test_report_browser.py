@@ -350,3 +350,30 @@ def test_browser_report_without_codings_roles_or_cases_still_works(open_report, 
     cell(page, "data_use", 0).click()
     assert page.locator("#panel-status").inner_text() == "No quotes."
     opened.clean()
+
+
+def test_browser_quotes_show_the_time_in_the_recording(open_report, make_project):
+    timed = """\
+        ---
+        case: North
+        role: teacher
+        ---
+        [00:01:05] Interviewer: How do you plan?
+
+        [00:01:29] Ann Diaz: We use benchmark data to plan every week.
+        """
+    root = make_project({"north/a.txt": timed}, name="timed")
+    study = open_project(root)
+    [answer] = study.corpus.coded_segments()
+    study.code(answer.id, ["data_use"], "ana")
+    study = open_project(root)
+    path = root / "reports" / "timed.html"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(build_report(study.corpus, study.codebook, study.select()), encoding="utf-8")
+    opened = open_report(path)
+    page = opened.page
+    cell(page, "data_use", 0).click()
+    meta = page.locator("#panel-quotes > li").first.locator(".meta span").all_inner_texts()
+    assert meta[:2] == ["Ann Diaz", "0:01:29"]
+    assert page.locator("#panel-quotes .q-time").first.get_attribute("title") == "Time in the recording (h:mm:ss)"
+    opened.clean()
