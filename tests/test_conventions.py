@@ -234,3 +234,14 @@ def test_conventions_rev_times_after_the_name_and_roles_in_parentheses():
         ("Respondent (teacher)", None, "I teach."),
         ("Interviewer", 70.0, "Thanks."),
     ]
+
+
+def test_conventions_a_forgotten_colon_after_a_known_timestamped_label():
+    text = "40:08 RESEARCHER:\nSo, over to you.\n\n40:20 PARTICIPANT 22\nYes, I agree.\n\n41:00 PARTICIPANT 22:\nMore.\n"
+    assert [(t.speaker, t.time_start, text[t.start : t.end]) for t in detect_turns(text)] == [
+        ("RESEARCHER", 2408.0, "So, over to you."),
+        ("PARTICIPANT 22", 2420.0, "Yes, I agree."),
+        ("PARTICIPANT 22", 2460.0, "More."),
+    ]
+    # without the same name used with a colon, such a line is prose
+    assert [t.speaker for t in detect_turns("10:30 Lunch Break\nWe ate.\n")] == [None]

@@ -43,6 +43,12 @@ _LINE = re.compile(
 _NAME_TIME = re.compile(r"^[ \t]{0,3}(?P<label>[^\W\d_][^:=\n*]{0,48}?)[ \t]+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$")
 #: How many ``Name  0:03`` lines make that layout a transcript's convention.
 NAME_TIME_USES = 3
+#: A timestamped label whose colon was forgotten: ``40:20 PARTICIPANT 22`` alone on its line (a
+#: label only when the transcript uses the same name with a colon elsewhere).
+_TIME_NAME = re.compile(
+    rf"^[ \t]{{0,3}}(?P<ts>\d{{1,2}}:\d{{2}}(?::\d{{2}})?|\[\s*{_TIME}\s*\]|\(\s*{_TIME}\s*\))[ \t]+"
+    r"(?P<label>[^\W\d_][^:=\n*]{0,48}?)[ \t]*$"
+)
 _TIME_MARKER = re.compile(
     r"^\s*(?:[\[(]\s*(?P<a>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)\s*[\])]|(?P<b>\d{1,2}:\d{2}(?::\d{2})?))\s*$"
 )
@@ -377,7 +383,28 @@ def _candidates(lines: list[str], markdown: bool) -> list[_Candidate]:
             )
         previous_blank = not line.strip() or (markdown and line.lstrip().startswith("#"))
         offset += len(line) + 1
-    return found
+    return _forgotten_colons(lines, found)
+
+
+def _forgotten_colons(lines: list[str], found: list[_Candidate]) -> list[_Candidate]:
+    """Add ``40:20 PARTICIPANT 22`` lines (no colon) whose name is a label elsewhere."""
+    labels = {c.label for c in found}
+    taken = {c.line_no for c in found}
+    extra = []
+    offset = 0
+    previous_blank = True
+    for line_no, line in enumerate(lines, start=1):
+        match = _TIME_NAME.match(line)
+        if line_no not in taken and match and match["label"].strip() in labels:
+            stamp = _timestamp(match["ts"])
+            extra.append(
+                _Candidate(
+                    line_no, offset, offset + len(line), match["label"].strip(), stamp, False, previous_blank, False
+                )
+            )
+        previous_blank = not line.strip()
+        offset += len(line) + 1
+    return sorted(found + extra, key=lambda c: c.line_no) if extra else found
 
 
 def _legend_pairs(line: str) -> list[tuple[str, str]] | None:
@@ -544,6 +571,22 @@ def starts_turn(line: str) -> bool:
     """
     if _TIME_MARKER.match(line):
         return True
+    forgotten = _TIME_NAME.match(line)
+    if forgotten and _label_ok(forgotten["label"].strip()):
+        return True
     candidate = _BARE_TIME_LABEL.sub("", line, count=1).lstrip()
     match = _LINE.match(candidate)
     return bool(match and _label_ok(match["label"].strip()))
+
+
+def is_label_only(line: str) -> bool:
+    """Is ``line`` a label with no words after it (``00:19 PARTICIPANT 12:``, ``MARIA:``, a
+    timestamped name without its colon such as ``40:20 PARTICIPANT 22``) or a time alone?"""
+    if _TIME_MARKER.match(line):
+        return True
+    forgotten = _TIME_NAME.match(line)
+    if forgotten and _label_ok(forgotten["label"].strip()):
+        return True
+    candidate = _BARE_TIME_LABEL.sub("", line, count=1).lstrip()
+    match = _LINE.match(candidate)
+    return bool(match and _label_ok(match["label"].strip()) and not candidate[match.end() :].strip(" \t*_"))
