@@ -237,7 +237,9 @@ def test_conventions_rev_times_after_the_name_and_roles_in_parentheses():
 
 
 def test_conventions_a_forgotten_colon_after_a_known_timestamped_label():
-    text = "40:08 RESEARCHER:\nSo, over to you.\n\n40:20 PARTICIPANT 22\nYes, I agree.\n\n41:00 PARTICIPANT 22:\nMore.\n"
+    text = (
+        "40:08 RESEARCHER:\nSo, over to you.\n\n40:20 PARTICIPANT 22\nYes, I agree.\n\n41:00 PARTICIPANT 22:\nMore.\n"
+    )
     assert [(t.speaker, t.time_start, text[t.start : t.end]) for t in detect_turns(text)] == [
         ("RESEARCHER", 2408.0, "So, over to you."),
         ("PARTICIPANT 22", 2420.0, "Yes, I agree."),
