@@ -247,3 +247,17 @@ def test_conventions_a_forgotten_colon_after_a_known_timestamped_label():
     ]
     # without the same name used with a colon, such a line is prose
     assert [t.speaker for t in detect_turns("10:30 Lunch Break\nWe ate.\n")] == [None]
+
+
+def test_conventions_a_short_code_with_a_semicolon_or_full_stop_is_still_its_label():
+    text = "K: Ja.\n\nM: Nej.\n\nK: Godt.\n\nM; Måske.\n\nK. Fint.\n\nM: Ok.\n\nK: Tak.\n\nM: Hm."
+    assert [(t.label, text[t.start : t.end]) for t in detect_turns(text)] == [
+        ("K", "Ja."),
+        ("M", "Nej."),
+        ("K", "Godt."),
+        ("M", "Måske."),
+        ("K", "Fint."),
+        ("M", "Ok."),
+        ("K", "Tak."),
+        ("M", "Hm."),
+    ]

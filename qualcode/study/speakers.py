@@ -5,9 +5,10 @@ In order:
 1. the transcript's **legend** names its short labels (``I1: Interviewer 1``, ``K: Kvinde``);
 2. the project's ``speaker_aliases`` rename labels or names (``{I1: Interviewer, 'PARTTICIPANT 18':
    'PARTICIPANT 18'}``), matched case-insensitively;
-3. **spelling variants** of one name (``MRS ALVAREZ``, ``MRS. ALVAREZ``, ``Mrs. Alvarez``: the same
+3. **spelling variants** of one label (``MRS ALVAREZ``, ``MRS. ALVAREZ``, ``Mrs. Alvarez``: the same
    letters once case and punctuation are ignored) become one speaker, under the spelling used
-   most, with a note;
+   most, with a note (names given by the legend or the aliases are kept as they are: a legend
+   ``I = Interviewer; I2 = interviewer`` names two people);
 4. a name used once that is a near miss of one used three or more times (``Intervewer`` beside
    ``Interviewer``) is left as it is, with a warning that says how to merge it.
 
@@ -54,18 +55,21 @@ def name_speakers(
     """
     by_fold = {k.casefold(): v for k, v in aliases.items()}
     named: list[Turn] = []
+    given: set[str] = set()  # names the legend or the aliases chose: kept as they are
     for turn in turns:
         if turn.label is None:
             named.append(turn)
             continue
         name = legend.get(turn.label, turn.label)
         name = by_fold.get(turn.label.casefold(), by_fold.get(name.casefold(), name))
+        if name != turn.label:
+            given.add(name)
         named.append(replace(turn, speaker=name))
     notes: list[str] = []
     # One spelling per person: the one used most (the first seen on a tie).
     spellings: dict[str, Counter[str]] = {}
     for turn in named:
-        if turn.speaker is not None:
+        if turn.speaker is not None and turn.speaker not in given:
             spellings.setdefault(folded(turn.speaker), Counter())[turn.speaker] += 1
     canonical = {}
     for key, counts in spellings.items():
@@ -78,7 +82,9 @@ def name_speakers(
                 f"{_quoted(order)} are taken as one speaker, '{chosen}' (set speaker_aliases in qualcode.yaml "
                 "to name them otherwise)"
             )
-    named = [replace(t, speaker=canonical[folded(t.speaker)]) if t.speaker else t for t in named]
+    named = [
+        replace(t, speaker=canonical[folded(t.speaker)]) if t.speaker and t.speaker not in given else t for t in named
+    ]
     # A name used once that nearly matches a frequent one is probably a typo: say how to merge it.
     uses = Counter(t.speaker for t in named if t.speaker)
     frequent = [n for n, c in uses.items() if c >= NEAR_MISS_USES]

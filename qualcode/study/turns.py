@@ -43,6 +43,11 @@ _LINE = re.compile(
 _NAME_TIME = re.compile(r"^[ \t]{0,3}(?P<label>[^\W\d_][^:=\n*]{0,48}?)[ \t]+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$")
 #: How many ``Name  0:03`` lines make that layout a transcript's convention.
 NAME_TIME_USES = 3
+#: A short code followed by ``;`` or ``.`` instead of a colon: ``I1; Ja.``, ``K. Nej``.
+_CODE_TYPO = re.compile(
+    r"^[ \t]{0,3}(?P<ts>\*[ \t]*\d{1,2}[:.]\d{1,2}(?:[:.]\d{1,2})?[ \t]*=[ \t]*)?"
+    r"(?P<label>[^\W\d_][^\W_]{0,2})[;.][ \t]+(?=\S)"
+)
 #: A timestamped label whose colon was forgotten: ``40:20 PARTICIPANT 22`` alone on its line (a
 #: label only when the transcript uses the same name with a colon elsewhere).
 _TIME_NAME = re.compile(
@@ -387,21 +392,25 @@ def _candidates(lines: list[str], markdown: bool) -> list[_Candidate]:
 
 
 def _forgotten_colons(lines: list[str], found: list[_Candidate]) -> list[_Candidate]:
-    """Add ``40:20 PARTICIPANT 22`` lines (no colon) whose name is a label elsewhere."""
-    labels = {c.label for c in found}
+    """Add the labels typed without their colon, when the transcript uses them with one elsewhere:
+    ``40:20 PARTICIPANT 22`` alone on its line, and a short code used throughout followed by ``;``
+    or ``.`` instead (``I1; Ja.``, ``K. Nej``)."""
+    labels = Counter(c.label for c in found)
     taken = {c.line_no for c in found}
     extra = []
     offset = 0
     previous_blank = True
     for line_no, line in enumerate(lines, start=1):
         match = _TIME_NAME.match(line)
-        if line_no not in taken and match and match["label"].strip() in labels:
-            stamp = _timestamp(match["ts"])
-            extra.append(
-                _Candidate(
-                    line_no, offset, offset + len(line), match["label"].strip(), stamp, False, previous_blank, False
-                )
-            )
+        typo = _CODE_TYPO.match(line)
+        if line_no in taken:
+            pass
+        elif match and match["label"].strip() in labels:
+            label, stamp = match["label"].strip(), _timestamp(match["ts"])
+            extra.append(_Candidate(line_no, offset, offset + len(line), label, stamp, False, previous_blank, False))
+        elif typo and _SHORT_CODE.match(typo["label"]) and labels[typo["label"]] >= SHORT_CODE_USES:
+            label, stamp = typo["label"], _timestamp(typo["ts"])
+            extra.append(_Candidate(line_no, offset, offset + typo.end(), label, stamp, False, previous_blank, True))
         previous_blank = not line.strip()
         offset += len(line) + 1
     return sorted(found + extra, key=lambda c: c.line_no) if extra else found

@@ -84,3 +84,15 @@ def normalise(text: str) -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
     return unicodedata.normalize("NFC", text)
+
+
+def clean_paragraph(text: str) -> str:
+    """A document paragraph normalised, trailing spaces off its lines, blank lines inside it dropped."""
+    lines = (line.rstrip() for line in normalise(text).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def join_paragraphs(paragraphs: list[str]) -> str:
+    """Document paragraphs as text (Word, OpenDocument): each cleaned (:func:`clean_paragraph`), the
+    non-empty ones separated by one blank line."""
+    return "\n\n".join(text for text in map(clean_paragraph, paragraphs) if text)
