@@ -6,6 +6,7 @@ in ``conftest.py``. Keep every builder writing real files under ``tmp_path``.
 
 from __future__ import annotations
 
+import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,8 @@ from pathlib import Path
 from qualcode.app.study import open_project
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+#: The shared fixtures (real files from other tools and studies); QUALCODE_SHARED points elsewhere.
+SHARED = Path(os.environ.get("QUALCODE_SHARED", REPO.parent / "shared"))
 
 MINI_CODEBOOK = """\
 name: Mini
