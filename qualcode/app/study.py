@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from qualcode.analysis.selection import Selection
+    from qualcode.interop.refi.project_export import ExportSummary
     from qualcode.suggest.engine import Progress
     from qualcode.suggest.evaluate import Evaluation
     from qualcode.suggest.review import Review
@@ -216,6 +217,33 @@ class Study:
         if coder is None:
             return evaluate(self.corpus, self.codebook, gold_set, level, min_score, nlp=self.nlp)
         return evaluate(self.corpus, self.codebook, gold_set, level, min_score, other=self.load_codings([coder]))
+
+    # -- exchange ----------------------------------------------------------------------------------
+    def export_qdpx(self) -> tuple[bytes, ExportSummary]:
+        """The project as a REFI-QDA ``.qdpx`` (bytes) and a summary of what is in it."""
+        from qualcode import __version__
+        from qualcode.coding.memos import list_memos
+        from qualcode.interop.refi.project_export import MemoDoc, export_qdpx
+
+        config, book = self.config, self.codebook
+        settings: dict[str, object] = {
+            "segment_by": config.segment_by,
+            "case_attribute": config.case_attribute,
+            "language": config.language,
+            "speakers_to_skip": list(config.speakers_to_skip),
+            "speaker_aliases": dict(config.speaker_aliases),
+            "codebook_name": book.name,
+            "codebook_version": book.version,
+            "codebook_description": book.description,
+        }
+        memos = [
+            MemoDoc(
+                self.display(m.path), m.title, m.author, m.date, m.path.read_text(encoding="utf-8", errors="replace")
+            )
+            for m in list_memos(self.project.memos_dir, self.display, self.warning)
+        ]
+        name = book.name or self.root.name
+        return export_qdpx(self.corpus, book, self.load_codings(), name, f"qualcode {__version__}", settings, memos)
 
     # -- analysis --------------------------------------------------------------------------------
     def select(

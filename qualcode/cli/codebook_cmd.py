@@ -10,8 +10,9 @@ import click
 from qualcode.cli.common import emit, format_option
 from qualcode.codebook.model import Codebook
 from qualcode.codebook.parse import validate_codebook
+from qualcode.common.storage import atomic_write
 from qualcode.common.tabular import to_json
-from qualcode.errors import CodebookError
+from qualcode.errors import CodebookError, PathError, QualcodeError, UsageError
 
 
 @click.group("codebook")
@@ -160,6 +161,99 @@ def merge(ctx, codes):
     sources, into = list(codes[:-2]), codes[-1]
     changed = merge_codes(ctx.obj.study, sources, into)
     click.echo(f"merged {', '.join(sources)} into '{into}': {changed} coding(s) recoded", err=True)
+
+
+@codebook.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["qdc", "csv", "xlsx"]),
+    required=True,
+    help="qdc: a REFI-QDA codebook (NVivo, ATLAS.ti, MAXQDA, QualCoder); csv or xlsx: a table.",
+)
+@click.option(
+    "-o", "--output", metavar="FILE", help="Where to write it (required for qdc and xlsx; csv goes to stdout)."
+)
+@click.pass_context
+def export_cmd(ctx, fmt, output):
+    """Export the codebook as a REFI-QDA codebook (.qdc) or a table (CSV, XLSX).
+
+    The QDC keeps the hierarchy, names, colours, GUIDs that stay the same across exports, and one
+    readable description per code (definition, include, exclude, examples, keywords). The table
+    has the columns id, parent, label, definition, include, exclude, examples, keywords.
+
+    \b
+    Example:
+      qualcode codebook export --format qdc -o reports/codebook.qdc
+      qualcode codebook export --format csv > codebook.csv
+    """
+    from qualcode import __version__
+    from qualcode.cli.common import write_output
+
+    study = ctx.obj.study
+    book = study.codebook
+    if fmt in ("qdc", "xlsx") and not output:
+        raise UsageError(f"--format {fmt} needs a file: add -o FILE, e.g. -o reports/codebook.{fmt}")
+    data: str | bytes
+    if fmt == "qdc":
+        from qualcode.interop.refi.codebook import qdc_bytes
+
+        data = qdc_bytes(book, f"qualcode {__version__}")
+    else:
+        from qualcode.interop.codebook_table import codebook_csv, codebook_xlsx
+
+        data = codebook_csv(book) if fmt == "csv" else codebook_xlsx(book)
+    if not output:
+        assert isinstance(data, str)
+        emit(data)
+        return
+    path = write_output(study, output, data)
+    click.echo(f"wrote {study.display(path)} ({sum(1 for _ in book.walk())} codes)", err=True)
+
+
+@codebook.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", metavar="OUT.yaml", help="Write the YAML codebook here (default: stdout).")
+@click.option("--force", is_flag=True, help="Replace OUT.yaml if it exists.")
+@click.pass_context
+def import_cmd(ctx, file, output, force):
+    """Read a codebook from NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette or a spreadsheet into YAML.
+
+    Reads a REFI-QDA codebook (.qdc), the codebook inside a project (.qdpx or .qde), or a CSV/XLSX
+    table with qualcode's columns, name/description columns, or Taguette's tag/description. Ids
+    are derived from the names; what changed on the way is listed.
+
+    \b
+    Example:
+      qualcode codebook import nvivo-codes.qdc -o codebooks/from-nvivo.yaml
+    """
+    from qualcode.codebook.write import codebook_yaml
+
+    display = str(file)
+    if file.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
+        from qualcode.interop.codebook_table import read_codebook_table
+
+        book, notes = read_codebook_table(file, display)
+    else:
+        from qualcode.interop.refi.codebook import read_codebook_file
+
+        book, notes = read_codebook_file(file, display)
+    text = codebook_yaml(book, [f"Imported from {file.name} by qualcode codebook import.", *notes])
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    if not output:
+        emit(text)
+        return
+    target = Path(output)
+    try:
+        study = ctx.obj.study
+    except QualcodeError:
+        study = None
+    path = study.project.output_path(target) if study is not None else target
+    if path.exists() and not force:
+        raise PathError(f"{output} already exists; pass --force to replace it, or choose another file")
+    atomic_write(path, text, str(output))
+    click.echo(f"wrote {output} ({sum(1 for _ in book.walk())} codes)", err=True)
 
 
 COMMANDS = [codebook]

@@ -1,4 +1,4 @@
-"""``qualcode import codings`` and ``qualcode export codings``."""
+"""``qualcode import codings|qdpx`` and ``qualcode export codings|qdpx``."""
 
 from __future__ import annotations
 
@@ -15,7 +15,49 @@ from qualcode.interop.codings_table import import_codings
 
 @click.group("import")
 def import_():
-    """Import codings from other tools and spreadsheets."""
+    """Import codings from spreadsheets, or a whole project from NVivo, ATLAS.ti, MAXQDA…"""
+
+
+@import_.command("qdpx")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-C",
+    "--into",
+    "into",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The new project's folder (must not exist, or be empty). Default: the file's name.",
+)
+@click.pass_context
+def import_qdpx_cmd(ctx, file, into):
+    """Create a qualcode project from a REFI-QDA project (.qdpx, or a .qde with its sources/).
+
+    The codebook, the text sources (as transcripts), their variables and cases (as attributes),
+    every user's codings (mapped onto segments) and notes come through; the README lists what
+    is left out and why. Nothing is written when anything is wrong.
+
+    \b
+    Example:
+      qualcode import qdpx nvivo-export.qdpx -C my-study
+    """
+    from qualcode.interop.refi.project_import import import_qdpx
+
+    target = into or (Path(ctx.obj.project_dir) if ctx.obj.project_dir else Path(file.stem))
+    report = import_qdpx(file, str(file), target.resolve())
+    origin = f" (from {report.origin})" if report.origin else ""
+    click.echo(
+        f"created {target}{origin}: {report.transcripts} transcript(s), {report.codes} code(s), "
+        f"{report.codings} coding(s) by {len(report.users)} user(s) ({', '.join(report.users) or 'none'}) from "
+        f"{report.selections} selection(s), {report.notes} note(s), {report.memos} memo(s)",
+        err=True,
+    )
+    if report.off_boundary:
+        click.echo(
+            f"{report.off_boundary} selection(s) did not follow segment boundaries: each codes every segment it "
+            "overlaps, and keeps its exact text in the coding's anchor",
+            err=True,
+        )
+    for note in [*report.codebook_notes, *report.left_out]:
+        click.echo(f"note: {note}", err=True)
 
 
 @import_.command("codings")
@@ -55,7 +97,38 @@ def import_codings_cmd(study, file, coder, skip_bad):
 
 @click.group("export")
 def export():
-    """Export codings for spreadsheets and other tools."""
+    """Export codings for spreadsheets, or the whole project for NVivo, ATLAS.ti, MAXQDA…"""
+
+
+@export.command("qdpx")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE.qdpx",
+    required=True,
+    help="Where to write the project (relative paths stay inside the project).",
+)
+@pass_study
+def export_qdpx_cmd(study, output):
+    """Export the whole project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder.
+
+    Coders become users, transcripts text sources with their attributes as variables and their
+    case as a Case, each coding a selection of the exact segment, memos and notes Notes.
+
+    \b
+    Example:
+      qualcode export qdpx -o reports/study.qdpx
+    """
+    data, summary = study.export_qdpx()
+    path = write_output(study, output, data)
+    click.echo(
+        f"wrote {study.display(path)}: {summary.sources} transcript(s), {summary.codes} code(s), "
+        f"{summary.codings} coding(s) in {summary.selections} selection(s) by {summary.users} user(s), "
+        f"{summary.notes} note(s), {summary.memos} memo(s)",
+        err=True,
+    )
+    for item in summary.left_out:
+        click.echo(f"left out: {item}", err=True)
 
 
 @export.command("codings")

@@ -54,6 +54,7 @@ class Code:
     patterns: list[list[dict[str, Any]]] = field(default_factory=list)
     exclusive: bool = False
     color: str | None = None  # always #rrggbb, or None
+    guid: str | None = None  # a REFI-QDA GUID kept in the YAML (lower case, no braces), or None
     children: list[Code] = field(default_factory=list)
     parent: str | None = None
     line: int = 0
@@ -167,6 +168,7 @@ class Codebook:
                 "patterns": c.patterns,
                 "exclusive": c.exclusive,
                 "color": c.color,
+                "guid": c.guid,
                 "children": [code(ch) for ch in c.children],
             }
 

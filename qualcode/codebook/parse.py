@@ -29,8 +29,10 @@ CODE_KEYS = (
     "patterns",
     "exclusive",
     "color",
+    "guid",
     "children",
 )
+_GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$")
 
 
 def load_codebook(path: Path, display: str | None = None, check_patterns: bool = True) -> Codebook:
@@ -118,6 +120,7 @@ class _Checker:
         self.check_patterns = check_patterns
         self.problems: list[Problem] = []
         self.seen_ids: dict[str, int] = {}
+        self.seen_guids: dict[str, str] = {}
 
     def add(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.display, line, message))
@@ -189,6 +192,24 @@ class _Checker:
                 )
             else:
                 code.color = normalise_color(color)
+        guid = item.get("guid")
+        if guid is not None:
+            text = scalar_to_str(guid).strip()
+            if not _GUID.match(text):
+                self.add(
+                    item.line_of("guid"),
+                    f"code '{name}': guid '{text}' must look like "
+                    '"1ff58b12-6f6f-4b0c-8be5-bbdc91f55294" (a REFI-QDA GUID); remove it to derive one',
+                )
+            elif text.strip("{}").lower() in self.seen_guids:
+                self.add(
+                    item.line_of("guid"),
+                    f"code '{name}': guid '{text}' is also the guid of code "
+                    f"'{self.seen_guids[text.strip('{}').lower()]}'; guids must be unique",
+                )
+            else:
+                code.guid = text.strip("{}").lower()
+                self.seen_guids[code.guid] = name
         children = item.get("children")
         if children is not None:
             if not isinstance(children, LineList):

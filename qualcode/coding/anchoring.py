@@ -37,18 +37,31 @@ _SPACES = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class Anchor:
-    """The quoted segment text plus up to CONTEXT_CHARS of context before and after."""
+    """The quoted segment text plus up to CONTEXT_CHARS of context before and after.
+
+    ``selection`` is the exact text another tool selected, when a coding came from a selection
+    that does not follow segment boundaries (REFI-QDA imports); empty otherwise.
+    """
 
     quote: str
     before: str = ""
     after: str = ""
+    selection: str = ""
 
-    def to_json(self) -> dict:
-        return {"quote": self.quote, "before": self.before, "after": self.after}
+    def to_json(self) -> dict[str, str]:
+        data = {"quote": self.quote, "before": self.before, "after": self.after}
+        if self.selection:
+            data["selection"] = self.selection
+        return data
 
     @classmethod
-    def from_json(cls, data: dict) -> Anchor:
-        return cls(str(data.get("quote", "")), str(data.get("before", "")), str(data.get("after", "")))
+    def from_json(cls, data: dict[str, object]) -> Anchor:
+        return cls(
+            str(data.get("quote", "")),
+            str(data.get("before", "")),
+            str(data.get("after", "")),
+            str(data.get("selection", "")),
+        )
 
 
 def squash(text: str) -> str:
