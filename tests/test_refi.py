@@ -379,3 +379,33 @@ def test_refi_export_json_settings_rebuild_the_same_segments(make_project, tmp_p
     (tmp_path / "x.qdpx").write_bytes(data)
     import_qdpx(tmp_path / "x.qdpx", "x.qdpx", tmp_path / "back")
     assert [s.id for s in open_project(tmp_path / "back").corpus.segments] == [s.id for s in study.corpus.segments]
+
+
+def test_refi_a_qde_with_its_sources_folder_and_case_variables(tmp_path, cli):
+    folder = tmp_path / "export"
+    (folder / "Sources").mkdir(parents=True)
+    (folder / "Sources" / "rosa.txt").write_text("Ann: We trust the coach.\n", encoding="utf-8")
+    (folder / "Sources" / "note-1.txt").write_text("Trust came first in every district.", encoding="utf-8")
+    project = (
+        PROJECT.format(start=8, end=13)
+        .replace(
+            "<Sources>",
+            '<Variables><Variable guid="99999999-9999-9999-9999-999999999999" name="locale" typeOfVariable="Text"/>'
+            '</Variables><Cases><Case guid="aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa" name="North">'
+            '<VariableValue><VariableRef targetGUID="99999999-9999-9999-9999-999999999999"/><TextValue>rural</TextValue>'
+            '</VariableValue><SourceRef targetGUID="44444444-4444-4444-4444-444444444444"/></Case></Cases><Sources>',
+        )
+        .replace(
+            "</Sources>",
+            '</Sources><Notes><Note guid="bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb" name="Trust"'
+            ' plainTextPath="internal://note-1.txt"/></Notes>',
+        )
+    )
+    (folder / "project.qde").write_text(project, encoding="utf-8")
+    result = cli("import", "qdpx", folder / "project.qde", "-C", tmp_path / "p")
+    assert result.exit_code == 0, result.stderr
+    study = open_project(tmp_path / "p")
+    [transcript] = study.corpus.transcripts
+    assert transcript.attributes == {"case": "North", "locale": "rural"}
+    assert {c.anchor.selection for c in study.load_codings().codings if c.code == "trust"} == {"trust"}
+    assert "Trust came first in every district." in (tmp_path / "p" / "memos" / "trust.md").read_text()

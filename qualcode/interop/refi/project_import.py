@@ -245,12 +245,24 @@ class _Reader:
     def sources(self) -> list[_Source]:
         variables = self.variables()
         cases: dict[str, list[str]] = defaultdict(list)  # source guid -> case names
+        case_values: dict[str, dict[str, str]] = defaultdict(dict)  # source guid -> the case's attributes
         cases_element = child(self.root, "Cases")
         for case in children(cases_element, "Case") if cases_element is not None else []:
             name = (case.get("name") or "").strip()
+            values = {}
+            for value in children(case, "VariableValue"):
+                variable_ref = child(value, "VariableRef")
+                variable = (
+                    variables.get(normalised(variable_ref.get("targetGUID", ""))) if variable_ref is not None else None
+                )
+                given = _value(value)
+                if variable and given:
+                    values[variable] = given
             for ref in children(case, "SourceRef"):
                 if name:
                     cases[normalised(ref.get("targetGUID", ""))].append(name)
+                for key, given in values.items():
+                    case_values[normalised(ref.get("targetGUID", ""))].setdefault(key, given)
         found = child(self.root, "Sources")
         result = []
         used: set[str] = set()
@@ -272,6 +284,8 @@ class _Reader:
                 if variable and given is not None and given != "":
                     source.attributes[variable] = given
             guid = normalised(element.get("guid", ""))
+            for key, given in case_values.get(guid, {}).items():
+                source.attributes.setdefault(key, given)  # the case's attributes, unless the source has its own
             if cases.get(guid):
                 source.attributes.setdefault("case", cases[guid][0])
                 if len(cases[guid]) > 1:
@@ -440,9 +454,13 @@ def _attributes_csv(sources: list[_Source]) -> str | None:
     return buffer.getvalue()
 
 
-def _memo_file(note: Element, users: dict[str, str]) -> tuple[str, str]:
+def _memo_file(note: Element, reader: _Reader) -> tuple[str, str]:
+    users = reader.users
     title = (note.get("name") or "Imported note").strip()
     text = text_of(note, "PlainTextContent").strip() or text_of(note, "Description").strip()
+    if not text and note.get("plainTextPath"):  # NVivo keeps a note's text in a file of its own
+        data = reader.files.read(note.get("plainTextPath", ""))
+        text = _decode(data).strip() if data is not None else ""
     if text.startswith("---\n"):
         return slug(title), text + "\n"
     author = users.get(normalised(note.get("creatingUser", "")), "")
@@ -570,7 +588,7 @@ def _build(
     for guid, note in reader.notes.items():
         if guid in reader.used_notes:
             continue
-        stem, text = _memo_file(note, reader.users)
+        stem, text = _memo_file(note, reader)
         names[stem] += 1
         file_name = f"{stem}.md" if names[stem] == 1 else f"{stem}-{names[stem]}.md"
         (work / "memos" / file_name).write_text(text, encoding="utf-8")
