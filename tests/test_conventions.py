@@ -261,3 +261,11 @@ def test_conventions_a_short_code_with_a_semicolon_or_full_stop_is_still_its_lab
         ("K", "Tak."),
         ("M", "Hm."),
     ]
+
+
+def test_conventions_numbered_speakers_are_not_near_misses_of_each_other(make_project):
+    turns = ["Speaker 10: We met on Tuesdays." for _ in range(4)] + ["Speaker 1: I chaired the meeting."]
+    root = make_project({"board.txt": "\n\n".join(turns) + "\n"})
+    study = open_project(root)
+    assert [s.speaker for s in study.corpus.segments][-1] == "Speaker 1"
+    assert not [w for w in study.warnings if "looks like" in w]

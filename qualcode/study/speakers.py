@@ -31,6 +31,7 @@ NEAR_MISS = 85.0
 #: How often the other name must be used for a name used once to be called a near miss of it.
 NEAR_MISS_USES = 3
 _PUNCTUATION = re.compile(r"[.,'’\-]")
+_DIGITS = re.compile(r"\d+")
 
 
 def folded(name: str) -> str:
@@ -93,6 +94,9 @@ def name_speakers(
             continue
         best = max(frequent, key=lambda other: fuzz.ratio(folded(name), folded(other)), default=None)
         if best is None or best == name or fuzz.ratio(folded(name), folded(best)) < NEAR_MISS:
+            continue
+        numbers = _DIGITS.findall(name), _DIGITS.findall(best)
+        if all(numbers) and numbers[0] != numbers[1]:  # 'Speaker 1' and 'Speaker 10' are two people
             continue
         turn = next(t for t in named if t.speaker == name)
         notes.append(
