@@ -102,6 +102,10 @@ class WriteError(QualcodeError):
     """A file could not be written (full disk, no permission, a folder in the way…); nothing was half-written."""
 
 
+class ModelError(QualcodeError):
+    """A learned model (``models/learned.json``) that cannot be read or used."""
+
+
 class NlpError(QualcodeError):
     """The configured spaCy pipeline could not be built."""
 

@@ -44,7 +44,9 @@ if TYPE_CHECKING:
     from qualcode.analysis.selection import Selection
     from qualcode.interop.refi.project_export import ExportSummary
     from qualcode.suggest.engine import Progress
-    from qualcode.suggest.evaluate import Evaluation
+    from qualcode.suggest.evaluate import CrossValidation, Evaluation
+    from qualcode.suggest.learn import CodeProgress
+    from qualcode.suggest.model import LearnedModel
     from qualcode.suggest.review import Review
 
 Warn = Callable[[str], None]
@@ -168,17 +170,90 @@ class Study:
         return save_reanchored(self.store, self.corpus, names)
 
     # -- suggestions ---------------------------------------------------------------------------
+    @cached_property
+    def model(self) -> LearnedModel | None:
+        """The learned model (``models/learned.json``), or None when there is none.
+
+        A model learned with another version of the codebook is still used for the codes that
+        remain, with a warning to learn again.
+        """
+        from qualcode.suggest.model import codebook_hash, read_model
+
+        path = self.project.model_path
+        if not path.is_file():
+            return None
+        model = read_model(path, self.display(path))
+        if model.codebook_hash and model.codebook_hash != codebook_hash(self.codebook):
+            self.warning(
+                f"{self.display(path)} was learned with another version of the codebook (codes, keywords or "
+                "patterns changed); run `qualcode learn` again"
+            )
+        return model
+
+    def rule_factors(self) -> dict[tuple[str, str], float]:
+        """How much each rule counts, lowered for rules that review keeps rejecting."""
+        from qualcode.suggest.scoring import rule_factors
+
+        if not self.project.suggestions_dir.is_dir():
+            return {}
+        return rule_factors(self.decisions())
+
     def suggest(
         self,
         transcript: str | None = None,
         code: str | None = None,
         min_score: float = DEFAULT_MIN_SCORE,
         progress: Progress | None = None,
+        use_model: bool = True,
     ) -> list[Suggestion]:
-        """Suggestions for the coded-speaker segments (of one transcript, for one code subtree)."""
+        """Suggestions for the coded-speaker segments (of one transcript, for one code subtree).
+
+        With ``use_model`` (the default) the learned model is used when there is one.
+        """
         from qualcode.suggest.engine import suggest
 
-        return suggest(self.corpus, self.codebook, self.nlp, transcript, code, min_score, progress)
+        model = self.model if use_model else None
+        return suggest(
+            self.corpus, self.codebook, self.nlp, transcript, code, min_score, progress, model, self.rule_factors()
+        )
+
+    def learn(
+        self, coders: Coders = None, part: str | None = None, progress: CodeProgress | None = None
+    ) -> LearnedModel:
+        """Learn a model from ``coders``' codings (all coders by default) and review decisions.
+
+        With an evaluation split, the ``test`` part is left out unless ``part`` is ``all``.
+        """
+        from qualcode.suggest.learn import learn_model
+
+        codings = self.load_codings(None if coders is None else split_coders(coders), warn_orphans=False)
+        transcripts = self._learning_transcripts(part)
+        names = set(codings.coders)
+        decisions = [d for d in self.decisions() if d.coder in names] if self.project.suggestions_dir.is_dir() else []
+        return learn_model(self.corpus, self.codebook, codings, self.nlp, decisions, transcripts, progress=progress)
+
+    def _learning_transcripts(self, part: str | None) -> set[str] | None:
+        from qualcode.suggest.split import split_transcripts
+
+        split = self.config.split
+        if not split or part == "all":
+            return None
+        ids = [t.id for t in self.corpus.transcripts]
+        parts = split_transcripts(split, ids)
+        if part == "dev":
+            return set(parts["dev"])
+        return set(ids) - set(parts["test"])
+
+    def save_model(self, model: LearnedModel, output: str | Path | None = None) -> Path:
+        """Write ``model`` as JSON (to ``models/learned.json`` by default); return the path."""
+        import json
+
+        from qualcode.common.storage import atomic_write
+
+        path = self.project.model_path if output is None else self.project.output_path(output)
+        atomic_write(path, json.dumps(model.to_json(), indent=1, ensure_ascii=False) + "\n", self.display(path))
+        self.__dict__.pop("model", None)
+        return path
 
     def save_suggestions(
         self, suggestions: list[Suggestion], transcript: str | None = None, code: str | None = None
@@ -208,15 +283,77 @@ class Study:
         return open_review(parts, coder, lambda: self.suggest(transcript, code, min_score), transcript, code, min_score)
 
     def evaluate(
-        self, gold: str = "gold", coder: str | None = None, level: str = "top", min_score: float = DEFAULT_MIN_SCORE
+        self,
+        gold: str = "gold",
+        coder: str | None = None,
+        level: str = "top",
+        min_score: float = DEFAULT_MIN_SCORE,
+        part: str | None = None,
+        use_model: bool = True,
     ) -> Evaluation:
-        """Score the suggestions (or ``coder``'s codings) against the ``gold`` coder."""
+        """Score the suggestions (or ``coder``'s codings) against the ``gold`` coder.
+
+        ``part`` is ``dev``, ``test`` or ``all`` (default: ``test`` when qualcode.yaml has an
+        evaluation split, else ``all``). Suggestions use the learned model when there is one
+        and ``use_model`` is True.
+        """
         from qualcode.suggest.evaluate import evaluate
 
+        part, transcripts = self._part(part)
         gold_set = self.load_codings([gold])
-        if coder is None:
-            return evaluate(self.corpus, self.codebook, gold_set, level, min_score, nlp=self.nlp)
-        return evaluate(self.corpus, self.codebook, gold_set, level, min_score, other=self.load_codings([coder]))
+        if coder is not None:
+            other = self.load_codings([coder])
+            return evaluate(
+                self.corpus, self.codebook, gold_set, level, min_score, other=other, transcripts=transcripts, part=part
+            )
+        model = self.model if use_model else None
+        result = evaluate(
+            self.corpus,
+            self.codebook,
+            gold_set,
+            level,
+            min_score,
+            nlp=self.nlp,
+            transcripts=transcripts,
+            model=model,
+            factors=self.rule_factors(),
+            part=part,
+        )
+        if model is not None:
+            scored = set(gold_set.done.get(gold_set.coders[0], ()))
+            if transcripts is not None:
+                scored &= transcripts
+            seen = scored & set(model.transcripts)
+            result.notes.insert(0, f"suggestions use {self.display(self.project.model_path)}")
+            if seen:
+                result.notes.insert(
+                    1,
+                    f"the model learned from {len(seen)} of the transcripts scored here, so these scores are "
+                    "optimistic; use --cv K for an honest figure, or --no-model",
+                )
+        return result
+
+    def cross_validate(
+        self,
+        gold: str = "gold",
+        folds: int = 5,
+        level: str = "top",
+        min_score: float = DEFAULT_MIN_SCORE,
+        part: str | None = None,
+    ) -> CrossValidation:
+        """K-fold cross-validation by transcript of learning from the ``gold`` coder."""
+        from qualcode.suggest.evaluate import cross_validate
+
+        part, transcripts = self._part(part)
+        gold_set = self.load_codings([gold])
+        return cross_validate(
+            self.corpus, self.codebook, gold_set, self.nlp, folds, level, min_score, transcripts, part
+        )
+
+    def _part(self, part: str | None) -> tuple[str, set[str] | None]:
+        from qualcode.suggest.split import part_transcripts
+
+        return part_transcripts(self.config.split, [t.id for t in self.corpus.transcripts], part)
 
     # -- exchange ----------------------------------------------------------------------------------
     def export_qdpx(self) -> tuple[bytes, ExportSummary]:

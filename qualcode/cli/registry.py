@@ -36,6 +36,7 @@ REGISTRY: dict[str, str] = {
     "suggest": "suggest_cmd",
     "review": "suggest_cmd",
     "evaluate": "suggest_cmd",
+    "learn": "suggest_cmd",
     "matrix": "matrix_cmd",
     "cooccur": "matrix_cmd",
     "report": "report_cmd",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -14,6 +15,7 @@ from qualcode.common.tabular import to_json, to_table
 from qualcode.errors import UnknownCodeError
 from qualcode.suggest.records import DEFAULT_MIN_SCORE
 from qualcode.suggest.review import KEYS
+from qualcode.suggest.split import PARTS
 
 SUGGESTION_KEYS = ("segment", "transcript", "code", "score", "evidence")
 STATS_KEYS = ("code", "rule", "decided", "accepted", "rejected", "acceptance")
@@ -33,12 +35,13 @@ code_option = click.option("--code", metavar="ID", help="Only this code and the 
 class _ProgressBar:
     """A progress callback drawing a bar on stderr, only when stderr is a terminal."""
 
-    def __init__(self):
-        self.bar = None
+    def __init__(self, label: str = "matching"):
+        self.bar: Any = None
+        self.label = label
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label="matching", file=sys.stderr)
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
             self.bar.__enter__()
         self.bar.update(done - self.bar.pos)
 
@@ -67,13 +70,17 @@ def _evidence_cell(suggestion) -> str:
 @format_option("table", "json", "csv")
 @click.option("--save", is_flag=True, help="Store them as pending suggestions for `qualcode review`.")
 @click.option("--stats", is_flag=True, help="Instead: per rule, how often its suggestions were accepted.")
+@click.option("--no-model", is_flag=True, help="Do not use the learned model (models/learned.json).")
 @pass_study
-def suggest(study, transcript, code, min_score, fmt, save, stats):
-    """Suggest codes for segments from the codebook's keywords and patterns.
+def suggest(study, transcript, code, min_score, fmt, save, stats, no_model):
+    """Suggest codes for segments from the codebook's rules and the learned model.
 
-    Each suggestion has a score (0-1) and its evidence: the matched text, its character span
-    in the transcript and the rule that fired. Suggestions never count as codings: review
-    them with `qualcode review`. Only segments of coded speakers are considered.
+    Each suggestion has a score (0-1: about that share of suggestions scored so turn out
+    right) and its evidence: the matched text, its character span in the transcript and the
+    rule that fired (`model:<code>` for the words that raised a learned model's score most).
+    When models/learned.json exists (see `qualcode learn`) it is used; --no-model leaves it
+    out. Suggestions never count as codings: review them with `qualcode review`. Only
+    segments of coded speakers are considered.
 
     \b
     Example:
@@ -90,7 +97,8 @@ def suggest(study, transcript, code, min_score, fmt, save, stats):
             return
         emit_rows(fmt, rows, STATS_KEYS)
         return
-    found = _run_suggest(study, transcript=transcript, code=code, min_score=min_score)
+    _note_model(study, not no_model)
+    found = _run_suggest(study, transcript=transcript, code=code, min_score=min_score, use_model=not no_model)
 
     def table(rows):
         shown = [
@@ -219,6 +227,39 @@ def _add_code(study, session) -> None:
         click.echo(f"already coded {code_id}")
 
 
+part_option = click.option(
+    "--part",
+    type=click.Choice(PARTS),
+    default=None,
+    help="Which part of the evaluation split in qualcode.yaml: dev (for tuning), test, or all. "
+    "Default: test when there is a split, else all.",
+)
+no_model_option = click.option("--no-model", is_flag=True, help="Do not use the learned model (models/learned.json).")
+
+
+def _note_model(study, use_model: bool) -> None:
+    model = study.model if use_model else None
+    if model is not None:
+        click.echo(
+            f"using {study.display(study.project.model_path)} (learned {model.created[:10]} from "
+            f"{', '.join(model.coders) or 'no coder'}: {len(model.codes)} code model(s)); --no-model to leave it out",
+            err=True,
+        )
+
+
+def _calibration_rows(table):
+    return [
+        {
+            "score": f"{row['low']:.1f}-{row['high']:.1f}",
+            "suggestions": row["suggestions"],
+            "mean score": "" if row["predicted"] is None else f"{row['predicted']:.2f}",
+            "right": "" if row["observed"] is None else f"{row['observed']:.0%}",
+        }
+        for row in table
+        if row["suggestions"]
+    ]
+
+
 @click.command("evaluate")
 @click.option("--gold", required=True, metavar="CODER", help="The coder taken as the reference.")
 @click.option("--coder", metavar="OTHER", help="Score this coder's codings instead of the suggestions.")
@@ -230,20 +271,43 @@ def _add_code(study, session) -> None:
     help="top: roll child codes up into their top-level code; all: exact codes.",
 )
 @min_score_option
+@part_option
+@no_model_option
+@click.option(
+    "--cv",
+    "folds",
+    type=click.IntRange(2, 100),
+    metavar="K",
+    help="K-fold cross-validation by transcript: learn from the gold coder's other folds, score the held-out one.",
+)
 @format_option("table", "json")
 @pass_study
-def evaluate(study, gold, coder, level, min_score, fmt):
+def evaluate(study, gold, coder, level, min_score, part, no_model, folds, fmt):
     """Score the suggestions (or another coder) against a gold coder.
 
     Per code precision, recall, F1 and support, with micro and macro averages, over the
-    segments of coded speakers in the transcripts the gold coder marked done.
+    segments of coded speakers in the transcripts the gold coder marked done (of the test
+    part, when qualcode.yaml has an evaluation split). For suggestions it also shows the
+    calibration table: per score bin, how many suggestions and how many of them were right.
+
+    With --cv K, models learn from the gold coder's codings of K-1 folds of transcripts and
+    are scored on the held-out fold; rules only, model only and combined are reported.
 
     \b
     Example:
       qualcode evaluate --gold gold
-      qualcode evaluate --gold gold --coder ana --level all --format json
+      qualcode evaluate --gold gold --part dev --format json
+      qualcode evaluate --gold gold --cv 4
+      qualcode evaluate --gold gold --coder ana --level all
     """
-    result = study.evaluate(gold=gold, coder=coder, level=level, min_score=min_score)
+    if folds is not None:
+        if coder:
+            raise click.UsageError("--cv evaluates learned suggestions; leave out --coder")
+        _cross_validation(study, gold, level, min_score, part, folds, fmt)
+        return
+    if coder is None:
+        _note_model(study, not no_model)
+    result = study.evaluate(gold=gold, coder=coder, level=level, min_score=min_score, part=part, use_model=not no_model)
     if fmt == "json":
         emit(to_json(result.to_json()))
         for note in result.notes:
@@ -254,11 +318,166 @@ def evaluate(study, gold, coder, level, min_score, fmt):
     emit(to_table(rows, ("code", "precision", "recall", "f1", "support")))
     predictions = f"coder {coder}" if coder else f"suggestions (min score {min_score:.2f})"
     click.echo(
-        f"\n{result.units} segments in {result.transcripts} transcripts done by {gold}; "
+        f"\npart: {result.part}; {result.units} segments in {result.transcripts} transcripts done by {gold}; "
         f"predictions: {predictions}; level: {level}"
     )
+    if result.calibration is not None:
+        click.echo("\ncalibration (every suggestion, whatever its score):")
+        click.echo(to_table(_calibration_rows(result.calibration), ("score", "suggestions", "mean score", "right")))
     for note in result.notes:
         click.echo(f"note: {note}")
 
 
-COMMANDS = [suggest, review, evaluate]
+def _cross_validation(study, gold, level, min_score, part, folds, fmt) -> None:
+    bar = _ProgressBar("learning") if sys.stderr.isatty() else None
+    try:
+        result = study.cross_validate(gold=gold, folds=folds, level=level, min_score=min_score, part=part)
+    finally:
+        if bar:
+            bar.close()
+    if fmt == "json":
+        emit(to_json(result.to_json()))
+        return
+    variants = ("rules", "model", "combined")
+    rows = []
+    for code in result.combined.codes.keys() | result.rules.codes.keys() | result.model.codes.keys():
+        rows.append({"code": code, **{v: getattr(result, v).codes.get(code) for v in variants}})
+    order = {c: n for n, c in enumerate(study.codebook.codes_at(level))}
+    rows.sort(key=lambda r: (order.get(r["code"], len(order)), r["code"]))
+    rows += [{"code": avg, **{v: getattr(getattr(result, v), avg) for v in variants}} for avg in ("micro", "macro")]
+    shown = [
+        {"code": r["code"], **{f"{v} f1": "" if r[v] is None else f"{r[v].f1:.2f}" for v in variants}} for r in rows
+    ]
+    emit(to_table(shown, ("code", "rules f1", "model f1", "combined f1")))
+    micro = {v: getattr(result, v).micro for v in variants}
+    click.echo(
+        f"\n{folds}-fold cross-validation by transcript; part: {result.part}; {result.units} segments in "
+        f"{result.transcripts} transcripts done by {gold}; min score {min_score:.2f}; level: {level}"
+    )
+    click.echo(
+        "micro precision/recall: " + "; ".join(f"{v} {m.precision:.2f}/{m.recall:.2f}" for v, m in micro.items())
+    )
+
+
+LEARN_KEYS = ("code", "positives", "negatives", "cv_precision", "cv_recall", "cv_f1", "rules_f1", "status")
+
+
+def learn_rows(study, model) -> list[dict]:
+    """One row per code: its examples, cross-validated scores and what suggest will use for it."""
+    rows = []
+    for code in study.codebook.walk():
+        row: dict = {"code": code.id}
+        if code.id in model.codes:
+            m = model.codes[code.id]
+            row.update(positives=m.positives, negatives=m.negatives, cv=m.cv, status="model")
+        elif code.id in model.rules_better:
+            cv = model.rules_better[code.id]
+            row.update(positives=None, negatives=None, cv=cv, status="rules better")
+        else:
+            row.update(positives=model.too_few.get(code.id, 0), negatives=None, cv={}, status="too few examples")
+        cv = row.pop("cv")
+        row.update(
+            cv_precision=cv.get("precision"),
+            cv_recall=cv.get("recall"),
+            cv_f1=cv.get("f1"),
+            rules_f1=cv.get("rules_f1"),
+        )
+        rows.append(row)
+    return rows
+
+
+@click.command("learn")
+@click.option(
+    "--coder",
+    "coders",
+    multiple=True,
+    metavar="NAME",
+    help="Learn from this coder's codings (repeat for several). Default: every coder.",
+)
+@click.option(
+    "-o", "--output", metavar="FILE", help="Where to write the model. Default: models/learned.json (used by suggest)."
+)
+@click.option(
+    "--part",
+    type=click.Choice(("dev", "all")),
+    default=None,
+    help="With an evaluation split: learn from the dev part only, or from all transcripts. "
+    "Default: every transcript except the test part.",
+)
+@format_option("table", "json")
+@pass_study
+def learn(study, coders, output, part, fmt):
+    """Learn a model per code from the team's coding, for `qualcode suggest`.
+
+    For every code with enough examples, a logistic regression on the segment's words
+    (lemma unigrams and bigrams) and the codebook rules' evidence: positives are the
+    segments the coders coded with the code (or one below it), negatives the other segments
+    of the transcripts they covered and the suggestions they rejected. It prints per code
+    the examples and the cross-validated precision, recall and F1, and keeps a code's model
+    only when it beats the code's rules alone. The model is a readable JSON file; delete it
+    to go back to rules only.
+
+    \b
+    Example:
+      qualcode learn
+      qualcode learn --coder ana --coder ben
+      qualcode suggest --transcript bayview/coach-01
+    """
+    bar = _CodeBar() if sys.stderr.isatty() else None
+    try:
+        model = study.learn(coders=list(coders) or None, part=part, progress=bar)
+    finally:
+        if bar:
+            bar.close()
+    path = study.save_model(model, output)
+    rows = learn_rows(study, model)
+    if fmt == "json":
+        emit(
+            to_json(
+                {
+                    "model": study.display(path),
+                    "coders": model.coders,
+                    "transcripts": len(model.transcripts),
+                    "codes": rows,
+                }
+            )
+        )
+    else:
+        shown = [
+            {
+                key: ("" if row[key] is None else f"{row[key]:.2f}" if isinstance(row[key], float) else row[key])
+                for key in LEARN_KEYS
+            }
+            for row in rows
+        ]
+        emit(to_table(shown, LEARN_KEYS))
+    few = [r["code"] for r in rows if r["status"] == "too few examples"]
+    click.echo(
+        f"wrote {study.display(path)}: {len(model.codes)} code model(s) learned from {', '.join(model.coders)} "
+        f"in {len(model.transcripts)} transcript(s)",
+        err=True,
+    )
+    if few:
+        click.echo(
+            f"too few examples (fewer than {model.min_positives} positives or negatives) for {len(few)} code(s): "
+            f"{', '.join(few)}; they keep the rule score",
+            err=True,
+        )
+    if study.config.split and part != "all":
+        click.echo("the evaluation split's test part was left out (--part all to learn from it too)", err=True)
+
+
+class _CodeBar:
+    """Progress over codes while learning, on a terminal only."""
+
+    def __init__(self):
+        self.bar = _ProgressBar("learning")
+
+    def __call__(self, code: str, done: int, total: int) -> None:
+        self.bar(done, total)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+COMMANDS = [suggest, review, evaluate, learn]

@@ -126,7 +126,7 @@ def merged_text(book: Codebook, text: str, sources: Sequence[str], into: str) ->
         found = _find(data["codes"], source)
         assert found is not None
         siblings, item = found
-        for key in ("keywords", "exclude_keywords", "examples", "patterns", "children"):
+        for key in ("keywords", "related_words", "exclude_keywords", "examples", "patterns", "children"):
             extra = item.get(key)
             if not extra:
                 continue
@@ -134,9 +134,13 @@ def merged_text(book: Codebook, text: str, sources: Sequence[str], into: str) ->
                 target[key] = CommentedSeq()
                 if key not in ("children", "examples"):
                     target[key].fa.set_flow_style()
-            existing = [str(v).casefold() for v in target[key]] if key in ("keywords", "exclude_keywords") else []
+            existing = (
+                [str(v).casefold() for v in target[key]]
+                if key in ("keywords", "related_words", "exclude_keywords")
+                else []
+            )
             for value in extra:
-                if key in ("keywords", "exclude_keywords") and str(value).casefold() in existing:
+                if key in ("keywords", "related_words", "exclude_keywords") and str(value).casefold() in existing:
                     continue
                 target[key].append(value)
         siblings.remove(item)

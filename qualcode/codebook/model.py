@@ -51,6 +51,7 @@ class Code:
     examples: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     exclude_keywords: list[str] = field(default_factory=list)
+    related_words: list[str] = field(default_factory=list)
     patterns: list[list[dict[str, Any]]] = field(default_factory=list)
     exclusive: bool = False
     color: str | None = None  # always #rrggbb, or None
@@ -60,6 +61,7 @@ class Code:
     line: int = 0
     #: file line of each keyword / pattern, for rule-level messages
     keyword_lines: list[int] = field(default_factory=list)
+    related_lines: list[int] = field(default_factory=list)
     pattern_lines: list[int] = field(default_factory=list)
 
     @property
@@ -165,6 +167,7 @@ class Codebook:
                 "examples": c.examples,
                 "keywords": c.keywords,
                 "exclude_keywords": c.exclude_keywords,
+                "related_words": c.related_words,
                 "patterns": c.patterns,
                 "exclusive": c.exclusive,
                 "color": c.color,

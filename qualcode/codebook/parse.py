@@ -26,6 +26,7 @@ CODE_KEYS = (
     "examples",
     "keywords",
     "exclude_keywords",
+    "related_words",
     "patterns",
     "exclusive",
     "color",
@@ -178,6 +179,7 @@ class _Checker:
         code.examples = self.strings(item, "examples", name)[0]
         code.keywords, code.keyword_lines = self.strings(item, "keywords", name)
         code.exclude_keywords = self.strings(item, "exclude_keywords", name)[0]
+        code.related_words, code.related_lines = self.strings(item, "related_words", name)
         code.patterns, code.pattern_lines = self.patterns(item, name)
         exclusive = item.get("exclusive", False)
         if not isinstance(exclusive, bool):

@@ -41,7 +41,7 @@ def _code(code: Code) -> dict[str, Any]:
         value = getattr(code, key)
         if value:
             out[key] = value
-    for key in ("examples", "keywords", "exclude_keywords", "patterns"):
+    for key in ("examples", "keywords", "related_words", "exclude_keywords", "patterns"):
         value = getattr(code, key)
         if value:
             out[key] = list(value)

@@ -13,6 +13,8 @@ from qualcode.errors import ConfigError, Problem
 
 CONFIG_FILE = "qualcode.yaml"
 SEGMENT_MODES = ("turn", "paragraph", "sentence")
+#: the parts of ``evaluation`` in qualcode.yaml: dev (for tuning) and test (never tuned on)
+EVALUATION_PARTS = ("dev", "test")
 
 #: Interviewer labels whose turns are listed but never suggested, counted or offered for coding.
 DEFAULT_SPEAKERS_TO_SKIP = (
@@ -41,6 +43,12 @@ class Config:
     speaker_aliases: tuple[tuple[str, str], ...] = ()
     language: str = "en"
     nlp: str | None = None
+    evaluation: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def split(self) -> dict[str, tuple[str, ...]]:
+        """``evaluation``: the transcript patterns of the ``dev`` and ``test`` parts (may be empty)."""
+        return dict(self.evaluation)
 
     @property
     def skip_set(self) -> frozenset[str]:
@@ -80,6 +88,10 @@ def parse_config(text: str, filename: str = CONFIG_FILE) -> Config:
             value = tuple(value)
         elif key == "speaker_aliases":
             value = tuple((str(k).strip(), str(v).strip()) for k, v in value.items())
+        elif key == "evaluation":
+            value = tuple(
+                (str(part), tuple(str(p).strip() for p in value[part])) for part in EVALUATION_PARTS if part in value
+            )
         values[key] = value
     for key in ("codebook", "transcripts"):
         if key in values and (Path(str(values[key])).is_absolute() or ".." in Path(str(values[key])).parts):
@@ -112,6 +124,16 @@ def _check_value(key: str, value: Any) -> str | None:
     elif key == "language":
         if not isinstance(value, str) or not re.fullmatch(r"[a-z]{2,3}", value):
             return f"'language' must be a language code such as en, da, de, es or fr, not '{value}'"
+    elif key == "evaluation":
+        example = "e.g. {dev: [alder-creek/*, bayview/*], test: [harmon-county/*]}"
+        if not isinstance(value, dict) or not value:
+            return f"'evaluation' must map the parts dev and test to lists of transcripts, {example}"
+        unknown = [str(k) for k in value if k not in EVALUATION_PARTS]
+        if unknown:
+            return f"'evaluation' has the parts dev and test, not '{unknown[0]}'{hint(unknown[0], EVALUATION_PARTS)}"
+        for part, patterns in value.items():
+            if not isinstance(patterns, list) or not all(isinstance(p, str) and p.strip() for p in patterns):
+                return f"'evaluation: {part}' must be a list of transcript ids or patterns, {example}"
     elif key == "nlp" and value is not None and (not isinstance(value, str) or not value.strip()):
         return "'nlp' must be the name of an installed spaCy package, e.g. en_core_web_sm"
     return None

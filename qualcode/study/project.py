@@ -19,6 +19,9 @@ from qualcode.study.config import CONFIG_FILE, Config, parse_config
 CODINGS_FOLDER = "codings"
 SUGGESTIONS_FOLDER = "suggestions"
 MEMOS_FOLDER = "memos"
+MODELS_FOLDER = "models"
+#: where ``qualcode learn`` writes the learned model, and where ``suggest`` looks for it
+LEARNED_MODEL = "models/learned.json"
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,10 @@ class Project:
     @property
     def memos_dir(self) -> Path:
         return self.path(MEMOS_FOLDER)
+
+    @property
+    def model_path(self) -> Path:
+        return self.path(LEARNED_MODEL)
 
 
 def find_project_root(start: Path) -> Path:

@@ -1,26 +1,28 @@
-"""(segments, codebook, nlp) -> code suggestions, each with its score and evidence.
+"""(segments, codebook, nlp[, learned model]) -> code suggestions, each with its score and evidence.
 
 Only segments of coded speakers are matched (``segment.skipped`` is False). All their texts go
-through ``nlp.pipe`` once per run, in batches, and the matchers are compiled once per run
-(:class:`qualcode.matcher.RuleSet`).
+through ``nlp.pipe`` once per run (:mod:`qualcode.suggest.parsed`), and the matchers are
+compiled once per run (:class:`qualcode.suggest.matcher.RuleSet`).
 
-**Levels.** A suggestion names the code whose own keyword or pattern fired. A segment may get
-several codes; when a parent's and a child's rules both fire, both are suggested (the parent
-only ever because of its own rules). Under an ``exclusive: true`` parent only the best-scoring
-child is kept.
+**Levels.** A rule suggestion names the code whose own keyword or pattern fired. A segment may
+get several codes; when a parent's and a child's rules both fire, both are suggested. Under an
+``exclusive: true`` parent only the best-scoring child is kept.
 
-**Score** (in [0, 1)): every keyword or pattern that fired counts once, at its best match (a match
-inside a longer match of the same code is the same evidence and is dropped), with
-the weight of :func:`qualcode.matcher.weight` (by the number of words it requires: 1 -> 0.5,
-2 -> 0.75, 3 -> 0.875, 4+ -> 0.9; a fuzzy match counts half). The score combines them like
-independent pieces of evidence: ``score = 1 - prod(1 - weight)``. So more distinct rules and
-more specific rules give higher scores: one single-word keyword gives 0.5, two give 0.75, a
-three-word phrase alone 0.875, a misspelt single-word keyword alone 0.25.
+**Score.** Without a learned model for the code, the score is the calibrated rule score of
+:mod:`qualcode.suggest.scoring`: a logistic function of the rule features of
+:mod:`qualcode.suggest.features` (which rules fired and how specific they are, how dense the
+evidence is, whether it is one passing mention in a long segment, how much of the segment it
+spreads over, evidence for the same theme from other codes). With a learned model for the code
+(``models/learned.json``, see :mod:`qualcode.suggest.model`), the model's calibrated
+probability is the score: the codebook rules enter it as features next to the words. Its
+evidence lists the rules that fired and the words that raised the score most (rule
+``model:<code id>``). A parent suggested by its model alone is left out when one of its
+descendants is suggested for the same segment: the more specific code is the suggestion.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 
 from spacy.language import Language
 
@@ -28,26 +30,24 @@ from qualcode.codebook.model import Codebook
 from qualcode.study.corpus import Corpus
 from qualcode.study.segment import Segment
 from qualcode.suggest.matcher import Hit, RuleSet
+from qualcode.suggest.model import LearnedModel
+from qualcode.suggest.parsed import BATCH_SIZE, ParsedSegment, Progress, parse_segments
 from qualcode.suggest.records import DEFAULT_MIN_SCORE, Evidence, Suggestion, scope_codes
+from qualcode.suggest.scoring import RuleScorer, default_scorer
 
-__all__ = ["DEFAULT_MIN_SCORE", "Evidence", "Suggestion", "score", "scope_codes", "suggest", "suggest_segments"]
+__all__ = [
+    "BATCH_SIZE",
+    "DEFAULT_MIN_SCORE",
+    "Evidence",
+    "Progress",
+    "Suggestion",
+    "score_parsed",
+    "scope_codes",
+    "suggest",
+    "suggest_segments",
+]
 
-#: texts per ``nlp.pipe`` batch
-BATCH_SIZE = 256
-
-Progress = Callable[[int, int], None]
-
-
-def score(hits: Sequence[Hit]) -> float:
-    """``1 - prod(1 - w)`` over the distinct rules of ``hits``, each at its best weight."""
-    best: dict[str, float] = {}
-    for hit in hits:
-        key = f"{hit.rule.code}\0{hit.rule.name}"
-        best[key] = max(best.get(key, 0.0), hit.weight)
-    remaining = 1.0
-    for value in best.values():
-        remaining *= 1.0 - value
-    return round(1.0 - remaining, 4)
+Factors = Mapping[tuple[str, str], float]
 
 
 def suggest(
@@ -58,6 +58,8 @@ def suggest(
     code: str | None = None,
     min_score: float = DEFAULT_MIN_SCORE,
     progress: Progress | None = None,
+    model: LearnedModel | None = None,
+    factors: Factors | None = None,
 ) -> list[Suggestion]:
     """Suggestions for the coded-speaker segments of the corpus (or of one transcript).
 
@@ -69,7 +71,7 @@ def suggest(
     else:
         segments = corpus.segments
     codes = scope_codes(codebook, code)
-    return suggest_segments(segments, codebook, nlp, codes=codes, min_score=min_score, progress=progress)
+    return suggest_segments(segments, codebook, nlp, codes, min_score, progress, model, factors)
 
 
 def suggest_segments(
@@ -79,38 +81,80 @@ def suggest_segments(
     codes: set[str] | None = None,
     min_score: float = DEFAULT_MIN_SCORE,
     progress: Progress | None = None,
+    model: LearnedModel | None = None,
+    factors: Factors | None = None,
 ) -> list[Suggestion]:
     """Suggestions for ``segments`` (skipped speakers' segments are left out)."""
     rules = RuleSet(codebook, nlp, codes)
-    segments = [s for s in segments if not s.skipped]
-    order = {code.id: n for n, code in enumerate(codebook.walk())}
-    position = {s.id: s.index for s in segments}
+    coded = [s for s in segments if not s.skipped]
+    parsed = parse_segments(coded, nlp, rules, grams=model is not None, progress=progress)
+    return score_parsed(parsed, codebook, codes, min_score, model, factors)
+
+
+def score_parsed(
+    parsed: Sequence[ParsedSegment],
+    codebook: Codebook,
+    codes: set[str] | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+    model: LearnedModel | None = None,
+    factors: Factors | None = None,
+    scorer: RuleScorer | None = None,
+) -> list[Suggestion]:
+    """Score parsed segments: the rule score, or the learned model's where it has the code."""
+    scorer = scorer or default_scorer()
+    scope = [c.id for c in codebook.walk() if codes is None or c.id in codes]
+    probabilities = model.probabilities(parsed, codebook, factors, scope) if model is not None else {}
+    order = {code_id: n for n, code_id in enumerate(c.id for c in codebook.walk())}
     found: list[Suggestion] = []
-    disable = [name for name in ("sentencizer",) if name in nlp.pipe_names]  # segments need no sentences
-    docs = nlp.pipe((s.text for s in segments), batch_size=BATCH_SIZE, n_process=1, disable=disable)
-    for done, (segment, doc) in enumerate(zip(segments, docs), start=1):
-        found += _segment_suggestions(segment, rules.match(doc), codebook, min_score)
-        if progress is not None:
-            progress(done, len(segments))
+    for i, item in enumerate(parsed):
+        scored: dict[str, tuple[float, list[Hit], list[tuple[str, tuple[int, int]]]]] = {}
+        for code_id, hits in item.hits.items():
+            if code_id not in probabilities:
+                scored[code_id] = (scorer.score(item.features(codebook, [code_id], factors)), hits, [])
+        for code_id, values in probabilities.items():
+            score = round(float(values[i]), 4)
+            if score < min_score:
+                continue
+            assert model is not None
+            words = model.top_words(code_id, item)
+            hits = item.hits.get(code_id, [])
+            if hits or words:
+                scored[code_id] = (score, hits, words)
+        found += _segment_suggestions(item.segment, scored, codebook, min_score, order)
+    position = {p.segment.id: p.segment.index for p in parsed}
     found.sort(key=lambda s: (-s.score, s.transcript, position[s.segment], order[s.code]))
     return found
 
 
 def _segment_suggestions(
-    segment: Segment, hits_by_code: dict[str, list[Hit]], codebook: Codebook, min_score: float
+    segment: Segment,
+    scored: dict[str, tuple[float, list[Hit], list[tuple[str, tuple[int, int]]]]],
+    codebook: Codebook,
+    min_score: float,
+    order: Mapping[str, int],
 ) -> list[Suggestion]:
     suggestions = {}
-    for code_id, hits in hits_by_code.items():
-        evidence = tuple(
+    for code_id, (score, hits, words) in scored.items():
+        evidence = [
             Evidence(segment.text[h.start : h.end], segment.start + h.start, segment.start + h.end, h.name)
             for h in sorted(hits, key=lambda h: (h.start, h.end, h.name))
-        )
-        suggestions[code_id] = Suggestion(segment.id, segment.transcript, code_id, score(hits), evidence)
+        ]
+        evidence += [
+            Evidence(segment.text[start:end], segment.start + start, segment.start + end, f"model:{code_id}")
+            for _, (start, end) in words
+        ]
+        suggestions[code_id] = Suggestion(segment.id, segment.transcript, code_id, score, tuple(evidence))
     for code_id in list(suggestions):
         parent_id = codebook.by_id[code_id].parent
         if parent_id and codebook.by_id[parent_id].exclusive:
             rivals = [s for c, s in suggestions.items() if codebook.by_id[c].parent == parent_id]
-            best = min(rivals, key=lambda s: (-s.score, [c.id for c in codebook.walk()].index(s.code)))
+            best = min(rivals, key=lambda s: (-s.score, order[s.code]))
             if best.code != code_id:
                 del suggestions[code_id]
-    return [s for s in suggestions.values() if s.score >= min_score]
+    kept = {c: s for c, s in suggestions.items() if s.score >= min_score}
+    for code_id, suggestion in list(kept.items()):
+        model_only = all(e.rule.startswith("model:") for e in suggestion.evidence)
+        below = set(codebook.descendants(code_id)) - {code_id}
+        if model_only and below & set(kept):
+            del kept[code_id]
+    return list(kept.values())

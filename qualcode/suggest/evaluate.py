@@ -11,22 +11,38 @@ precision = TP/(TP+FP), recall = TP/(TP+FN), F1 their harmonic mean, support = T
 with a zero denominator (a code never predicted, or never in gold) is 0.0, as in scikit-learn's
 ``zero_division=0``. Micro averages pool TP/FP/FN over codes; macro averages are the plain
 means of the per-code values. The codes scored are those present on either side.
+
+**Parts.** With an evaluation split in ``qualcode.yaml`` (:mod:`qualcode.suggest.split`) the
+units are those of one part: ``test`` by default, ``dev`` for tuning, or ``all``.
+
+**Calibration.** For suggestions, :attr:`Evaluation.calibration` is the reliability table of
+every suggestion on the units whatever its score: per score bin, how many, their mean score
+and the share that were right (the gold coder coded the suggested code at ``level``).
+
+**Cross-validation** (:func:`cross_validate`): K folds by transcript; for each, models learn
+from the gold coder's codings of the other folds and score the held-out fold, as rules only,
+the model only (words, no rules) and combined (words and rule features; rules for codes
+without a model).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.language import Language
 
 from qualcode.codebook.model import Codebook
 from qualcode.coding.resolve import CodingSet
-from qualcode.errors import AnalysisError
+from qualcode.errors import AnalysisError, UsageError
 from qualcode.study.corpus import Corpus
-from qualcode.suggest.engine import suggest_segments
-from qualcode.suggest.records import DEFAULT_MIN_SCORE
+from qualcode.suggest.calibrate import calibration_error, reliability
+from qualcode.suggest.engine import score_parsed
+from qualcode.suggest.matcher import RuleSet
+from qualcode.suggest.model import LearnedModel
+from qualcode.suggest.parsed import parse_segments
+from qualcode.suggest.records import DEFAULT_MIN_SCORE, Suggestion
 
 
 @dataclass(frozen=True)
@@ -51,13 +67,25 @@ class Evaluation:
     units: int = 0
     transcripts: int = 0
     notes: list[str] = field(default_factory=list)
+    part: str = "all"
+    min_score: float | None = None
+    calibration: list[dict[str, Any]] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
+            "part": self.part,
+            "units": self.units,
+            "transcripts": self.transcripts,
             "codes": {code: s.to_json() for code, s in self.codes.items()},
             "micro": self.micro.to_json(),
             "macro": self.macro.to_json(),
         }
+        if self.min_score is not None:
+            data["min_score"] = self.min_score
+        if self.calibration is not None:
+            data["calibration"] = self.calibration
+            data["calibration_error"] = calibration_error(self.calibration)
+        return data
 
 
 def _ratio(a: int, b: int) -> float:
@@ -110,21 +138,10 @@ def score_labels(gold: Mapping[str, set[str]], predicted: Mapping[str, set[str]]
     return evaluation
 
 
-def evaluate(
-    corpus: Corpus,
-    codebook: Codebook,
-    gold: CodingSet,
-    level: str = "top",
-    min_score: float = DEFAULT_MIN_SCORE,
-    nlp: Language | None = None,
-    other: CodingSet | None = None,
-) -> Evaluation:
-    """Score the suggestions (made with ``nlp``) or ``other``'s codings against the ``gold`` coder.
-
-    ``gold`` and ``other`` hold one coder each (see :func:`qualcode.coding.resolve.load_codings`).
-    """
-    if (nlp is None) == (other is None):
-        raise ValueError("evaluate either suggestions (nlp) or another coder (other)")
+def gold_units(
+    corpus: Corpus, codebook: Codebook, gold: CodingSet, level: str, transcripts: set[str] | None = None
+) -> tuple[list[str], dict[str, set[str]]]:
+    """The transcripts scored (done by the gold coder, in ``transcripts``) and the gold labels per unit."""
     codebook.codes_at(level)  # an unknown level is an error
     gold_name = gold.coders[0]
     done = sorted(gold.done.get(gold_name, ()))
@@ -133,20 +150,79 @@ def evaluate(
             f"coder '{gold_name}' has marked no transcript done, so there is nothing to evaluate against; "
             f"mark the fully coded ones with `qualcode done TRANSCRIPT --coder {gold_name}`"
         )
-    units = corpus.coded_segments(done)
-    gold_labels: dict[str, set[str]] = {s.id: set() for s in units}
+    if transcripts is not None:
+        done = [t for t in done if t in transcripts]
+        if not done:
+            raise AnalysisError(
+                f"coder '{gold_name}' has marked no transcript of this evaluation part done; "
+                "choose another --part, or mark transcripts done"
+            )
+    labels: dict[str, set[str]] = {s.id: set() for s in corpus.coded_segments(done)}
     for coding in gold.codings:
-        if coding.segment in gold_labels:
-            gold_labels[coding.segment].add(codebook.label_at(coding.code, level))
+        if coding.segment in labels:
+            labels[coding.segment].add(codebook.label_at(coding.code, level))
+    return done, labels
 
+
+def _predicted(
+    suggestions: Iterable[Suggestion], codebook: Codebook, level: str, min_score: float
+) -> dict[str, set[str]]:
     predicted: dict[str, set[str]] = {}
+    for s in suggestions:
+        if s.score >= min_score:
+            predicted.setdefault(s.segment, set()).add(codebook.label_at(s.code, level))
+    return predicted
+
+
+def score_suggestions(
+    suggestions: Sequence[Suggestion],
+    gold_labels: Mapping[str, set[str]],
+    codebook: Codebook,
+    level: str,
+    min_score: float,
+) -> Evaluation:
+    """Score suggestions (of any score) at ``min_score``, with their calibration table."""
+    result = score_labels(gold_labels, _predicted(suggestions, codebook, level, min_score), codebook.codes_at(level))
+    inside = [s for s in suggestions if s.segment in gold_labels]
+    result.calibration = reliability(
+        [s.score for s in inside], [codebook.label_at(s.code, level) in gold_labels[s.segment] for s in inside]
+    )
+    result.min_score = min_score
+    return result
+
+
+def evaluate(
+    corpus: Corpus,
+    codebook: Codebook,
+    gold: CodingSet,
+    level: str = "top",
+    min_score: float = DEFAULT_MIN_SCORE,
+    nlp: Language | None = None,
+    other: CodingSet | None = None,
+    transcripts: set[str] | None = None,
+    model: LearnedModel | None = None,
+    factors: Mapping[tuple[str, str], float] | None = None,
+    part: str = "all",
+) -> Evaluation:
+    """Score the suggestions (made with ``nlp``, and ``model`` if given) or ``other``'s codings
+    against the ``gold`` coder, on the transcripts the gold coder marked done (of ``transcripts``).
+
+    ``gold`` and ``other`` hold one coder each (see :func:`qualcode.coding.resolve.load_codings`).
+    """
+    if (nlp is None) == (other is None):
+        raise ValueError("evaluate either suggestions (nlp) or another coder (other)")
+    done, gold_labels = gold_units(corpus, codebook, gold, level, transcripts)
+    units = corpus.coded_segments(done)
     notes = []
     if other is None:
         assert nlp is not None
-        for s in suggest_segments(units, codebook, nlp, min_score=min_score):
-            predicted.setdefault(s.segment, set()).add(codebook.label_at(s.code, level))
+        rules = RuleSet(codebook, nlp)
+        parsed = parse_segments(units, nlp, rules, grams=model is not None)
+        suggestions = score_parsed(parsed, codebook, None, 0.0, model, factors)
+        result = score_suggestions(suggestions, gold_labels, codebook, level, min_score)
     else:
         other_name = other.coders[0]
+        predicted: dict[str, set[str]] = {}
         for coding in other.codings:
             predicted.setdefault(coding.segment, set()).add(codebook.label_at(coding.code, level))
         missing = [t for t in done if t not in other.done.get(other_name, ())]
@@ -155,7 +231,85 @@ def evaluate(
                 f"{other_name} has not marked {len(missing)} of these {len(done)} transcripts done; "
                 "their uncoded segments count as 'code absent'"
             )
-    result = score_labels(gold_labels, predicted, codebook.codes_at(level))
+        result = score_labels(gold_labels, predicted, codebook.codes_at(level))
     result.transcripts = len(done)
+    result.part = part
     result.notes = notes + result.notes
     return result
+
+
+@dataclass
+class CrossValidation:
+    """Rules only, model only and combined, each scored over the K held-out folds pooled."""
+
+    folds: int
+    rules: Evaluation
+    model: Evaluation
+    combined: Evaluation
+    part: str = "all"
+    transcripts: int = 0
+    units: int = 0
+    suggestions: dict[str, list[Suggestion]] = field(default_factory=dict, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "part": self.part,
+            "cv": self.folds,
+            "units": self.units,
+            "transcripts": self.transcripts,
+            "rules": self.rules.to_json(),
+            "model": self.model.to_json(),
+            "combined": self.combined.to_json(),
+        }
+
+
+def cross_validate(
+    corpus: Corpus,
+    codebook: Codebook,
+    gold: CodingSet,
+    nlp: Language,
+    folds: int,
+    level: str = "top",
+    min_score: float = DEFAULT_MIN_SCORE,
+    transcripts: set[str] | None = None,
+    part: str = "all",
+) -> CrossValidation:
+    """K-fold cross-validation by transcript of learning from the gold coder."""
+    from qualcode.suggest.learn import learn_models, training_labels
+
+    done, gold_labels = gold_units(corpus, codebook, gold, level, transcripts)
+    if folds < 2 or folds > len(done):
+        raise UsageError(
+            f"--cv {folds}: needs 2 to {len(done)} folds (the gold coder's {len(done)} done transcripts in this part)"
+        )
+    units = corpus.coded_segments(done)
+    parsed = parse_segments(units, nlp, RuleSet(codebook, nlp), grams=True)
+    by_id = {p.segment.id: p for p in parsed}
+    fold_of = {t: n % folds for n, t in enumerate(done)}
+    found: dict[str, list[Suggestion]] = {"rules": [], "model": [], "combined": []}
+    gold_name = gold.coders[0]
+    for fold in range(folds):
+        train = {t for t in done if fold_of[t] != fold}
+        held = [p for p in parsed if fold_of[p.segment.transcript] == fold]
+        labels = training_labels(corpus, codebook, _done_only(gold, gold_name, train), transcripts=train)
+        combined, _, _ = learn_models(by_id, labels, codebook, use_rules=True, threshold=min_score)
+        words, _, _ = learn_models(by_id, labels, codebook, use_rules=False, threshold=min_score)
+        found["rules"] += score_parsed(held, codebook, min_score=0.0)
+        found["combined"] += score_parsed(held, codebook, min_score=0.0, model=LearnedModel(combined))
+        no_rules = [replace(p, hits={}) for p in held]
+        found["model"] += score_parsed(no_rules, codebook, min_score=0.0, model=LearnedModel(words))
+    results = {name: score_suggestions(s, gold_labels, codebook, level, min_score) for name, s in found.items()}
+    for result in results.values():
+        result.transcripts, result.part = len(done), part
+    return CrossValidation(
+        folds, results["rules"], results["model"], results["combined"], part, len(done), len(units), found
+    )
+
+
+def _done_only(gold: CodingSet, coder: str, transcripts: set[str]) -> CodingSet:
+    """The gold coder's codings of ``transcripts``, which all count as covered."""
+    return CodingSet(
+        [c for c in gold.codings if c.transcript in transcripts],
+        done={coder: set(transcripts)},
+        coders=[coder],
+    )

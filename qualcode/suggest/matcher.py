@@ -6,6 +6,8 @@ A :class:`RuleSet` is built once per run from the codebook and the pipeline:
   the text and lemmas are lower case (see :mod:`qualcode.nlp`), so "professional learning
   community" matches "Professional Learning Communities".
 * ``patterns`` -> a ``Matcher``; a pattern spaCy refuses is reported at its codebook line.
+* ``related_words`` -> the same ``PhraseMatcher``, as rules of kind ``related``: words that are
+  evidence only in numbers (no fuzzy matching).
 * ``exclude_keywords`` -> a second ``PhraseMatcher`` on ``LEMMA``; a code with an exclude
   keyword in the segment gets no hits there at all.
 * fuzzy keywords: a keyword of 6+ characters also matches when each of its words of 6+
@@ -59,6 +61,8 @@ class Rule:
     name: str  # "keyword:PLC", "pattern:data_use#2"
     weight: float
     line: int = 0
+    kind: str = "keyword"  # or "pattern", "related"
+    words: int = 1  # the words it requires
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ class RuleSet:
         self._known = _known_words(nlp)
         problems: list[Problem] = []
         display = codebook.display or "codebook"
-        phrases = [k for c in self.codes for k in (*c.keywords, *c.exclude_keywords)]
+        phrases = [k for c in self.codes for k in (*c.keywords, *c.related_words, *c.exclude_keywords)]
         docs = dict(zip(phrases, nlp.pipe(phrases)))
         for code in self.codes:
             self._add_keywords(code, docs, display, problems)
@@ -121,11 +125,23 @@ class RuleSet:
                 problems.append(Problem(display, line, f"code '{code.id}': keyword '{keyword}' has no words to match"))
                 continue
             words = sum(1 for t in doc if not t.is_punct) or len(doc)
-            rule = Rule(code.id, f"keyword:{keyword}", weight(words), line)
+            rule = Rule(code.id, f"keyword:{keyword}", weight(words), line, "keyword", words)
             key, match_id = self._key(f"qualcode:{code.id}:keyword:{index}")
             self._rules[match_id] = rule
             self.keywords.add(key, [doc])
             self._add_fuzzy(rule, keyword, doc)
+        related_lines = code.related_lines or [code.line] * len(code.related_words)
+        for index, (word, line) in enumerate(zip(code.related_words, related_lines), start=1):
+            doc = docs[word]
+            if not len(doc):
+                problems.append(
+                    Problem(display, line, f"code '{code.id}': related word '{word}' has no words to match")
+                )
+                continue
+            words = sum(1 for t in doc if not t.is_punct) or len(doc)
+            key, match_id = self._key(f"qualcode:{code.id}:related:{index}")
+            self._rules[match_id] = Rule(code.id, f"related:{word}", weight(words) / 2, line, "related", words)
+            self.keywords.add(key, [doc])
         for index, keyword in enumerate(code.exclude_keywords, start=1):
             doc = docs[keyword]
             if len(doc):
@@ -151,7 +167,7 @@ class RuleSet:
                 anchor = (_ANCHOR_ATTRS[found[0]], frozenset(self.nlp.vocab.strings.add(v) for v in found[1]))
             self.patterns.append((anchor, matcher))
             required = sum(1 for t in pattern if set(t) - {"OP"} and t.get("OP") not in _OPTIONAL_OPS)
-            self._rules[match_id] = Rule(code.id, name, weight(required), line)
+            self._rules[match_id] = Rule(code.id, name, weight(required), line, "pattern", required)
 
     def _add_fuzzy(self, rule: Rule, keyword: str, doc: Doc) -> None:
         if len(keyword) < FUZZY_MIN_LENGTH:

@@ -8,7 +8,7 @@ from typing import Any
 from qualcode.codebook.model import Codebook
 
 #: default of ``--min-score`` for ``suggest``, ``review`` and ``evaluate``
-DEFAULT_MIN_SCORE = 0.0
+DEFAULT_MIN_SCORE = 0.4
 
 
 @dataclass(frozen=True)

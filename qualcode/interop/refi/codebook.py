@@ -3,7 +3,7 @@
 **Export.** Every code becomes a ``Code`` with its label as ``name``, its colour as ``#RRGGBB``, a
 GUID that stays the same across exports (:mod:`qualcode.interop.refi.guids`), ``isCodable="true"``,
 children nested, and one readable ``Description``: the definition, then ``Include:``,
-``Exclude:``, ``Examples:``, ``Keywords:``, ``Exclude keywords:``, ``Patterns:`` and
+``Exclude:``, ``Examples:``, ``Keywords:``, ``Related words:``, ``Exclude keywords:``, ``Patterns:`` and
 ``Exclusive:`` paragraphs, and a last ``qualcode id:`` paragraph so that an export imported again
 gives the same codebook.
 
@@ -48,6 +48,7 @@ _SECTIONS = {
     "examples:": "examples",
     "keywords:": "keywords",
     "exclude keywords:": "exclude_keywords",
+    "related words:": "related_words",
     "patterns:": "patterns",
     "exclusive:": "exclusive",
     "code groups:": "groups",
@@ -82,6 +83,8 @@ def description_of(code: Code) -> str:
         parts.append("Examples:\n" + "\n".join(f"- {' '.join(e.split())}" for e in code.examples))
     if code.keywords:
         parts.append(f"Keywords: {_list(code.keywords)}")
+    if code.related_words:
+        parts.append(f"Related words: {_list(code.related_words)}")
     if code.exclude_keywords:
         parts.append(f"Exclude keywords: {_list(code.exclude_keywords)}")
     if code.patterns:
@@ -309,6 +312,7 @@ def to_codebook(
             examples=_examples(fields.get("examples", "")),
             keywords=_values(fields.get("keywords", "")),
             exclude_keywords=_values(fields.get("exclude_keywords", "")),
+            related_words=_values(fields.get("related_words", "")),
             patterns=patterns if isinstance(patterns, list) else [],
             exclusive=fields.get("exclusive", "").strip().lower() in ("yes", "true"),
             color=color,
