@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import qualcode.suggest.engine as suggest_module  # noqa: E402
+import qualcode.suggest.parsed as suggest_module  # noqa: E402
 from qualcode.app.study import open_project  # noqa: E402
 
 

@@ -91,21 +91,32 @@ def study(make_project):
 
 def test_evaluate_suggestions_rolled_up_to_top_level(study):
     root, _ = study
-    result = open_project(root).evaluate(gold="gold")
+    result = open_project(root).evaluate(gold="gold", min_score=0.0)
     # suggestions: s1 plc, s2 data_use, s3 coaching (b/teacher is not done by gold: left out)
     assert {code: (s.tp, s.fp, s.fn) for code, s in result.codes.items()} == {
         "collaborative_pl": (1, 1, 1),  # s1 hit (plc -> collaborative_pl); s3 extra; s2 missed
         "data_use": (1, 0, 1),  # s2 hit; s4 missed
     }
-    assert result.to_json() == {
+    as_json = result.to_json()
+    assert {k: as_json[k] for k in ("part", "units", "transcripts", "codes", "micro", "macro", "min_score")} == {
+        "part": "all",
+        "units": 4,
+        "transcripts": 1,
         "codes": {
             "collaborative_pl": {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2},
             "data_use": {"precision": 1.0, "recall": 0.5, "f1": 0.6667, "support": 2},
         },
         "micro": {"precision": 0.6667, "recall": 0.5, "f1": 0.5714, "support": 4},
         "macro": {"precision": 0.75, "recall": 0.5, "f1": 0.5833, "support": 4},
+        "min_score": 0.0,
     }
-    assert (result.units, result.transcripts) == (4, 1)
+    # calibration: ten bins holding the three suggestions; two of them right at top level
+    bins = as_json["calibration"]
+    assert [(b["low"], b["high"]) for b in bins] == [(n / 10, (n + 1) / 10) for n in range(10)]
+    assert sum(b["suggestions"] for b in bins) == 3
+    right = sum(round(b["observed"] * b["suggestions"]) for b in bins if b["suggestions"])
+    assert right == 2
+    assert 0 <= as_json["calibration_error"] <= 1
 
 
 def test_evaluate_exact_codes_at_level_all(study):
@@ -124,8 +135,12 @@ def test_evaluate_exact_codes_at_level_all(study):
 
 def test_evaluate_min_score_drops_weak_suggestions(study):
     root, _ = study
-    # "PLC" (0.5) goes; "data chat" and "coaching cycle" (two words: 0.75) stay
-    result = open_project(root).evaluate(gold="gold", min_score=0.6)
+    project = open_project(root)
+    # the weakest suggestion ("Our PLC meets on Fridays", one word in a short answer) goes
+    scores = {project.corpus.segment_index[s.segment].text[:7]: s.score for s in project.suggest(min_score=0.0)}
+    weakest = min(scores.values())
+    assert scores["Our PLC"] == weakest
+    result = project.evaluate(gold="gold", min_score=weakest + 0.0001)
     assert {code: (s.tp, s.fp, s.fn) for code, s in result.codes.items()} == {
         "collaborative_pl": (0, 1, 2),
         "data_use": (1, 0, 1),
@@ -160,9 +175,9 @@ def test_evaluate_needs_done_transcripts_and_known_coders(make_project):
 
 def test_cli_evaluate_table_and_json(study, cli):
     root, _ = study
-    result = cli("-C", root, "evaluate", "--gold", "gold")
+    result = cli("-C", root, "evaluate", "--gold", "gold", "--min-score", "0")
     assert result.exit_code == 0
-    assert result.stdout == (
+    assert result.stdout.split("\n\ncalibration")[0] + "\n" == (
         "code              precision  recall  f1    support\n"
         "----------------  ---------  ------  ----  -------\n"
         "collaborative_pl  0.50       0.50    0.50  2\n"
@@ -170,11 +185,12 @@ def test_cli_evaluate_table_and_json(study, cli):
         "micro             0.67       0.50    0.57  4\n"
         "macro             0.75       0.50    0.58  4\n"
         "\n"
-        "4 segments in 1 transcripts done by gold; predictions: suggestions (min score 0.00); level: top\n"
+        "part: all; 4 segments in 1 transcripts done by gold; predictions: suggestions (min score 0.00); level: top\n"
     )
+    assert "calibration (every suggestion, whatever its score):" in result.stdout
     as_json = cli("-C", root, "evaluate", "--gold", "gold", "--coder", "ben", "--level", "all", "--format", "json")
     data = json.loads(as_json.stdout)
-    assert list(data) == ["codes", "micro", "macro"]
+    assert list(data) == ["part", "units", "transcripts", "codes", "micro", "macro"]  # no calibration for a coder
     assert data["codes"]["plc"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
     assert "note: ben has not marked 1 of these 1 transcripts done" in as_json.stderr
     missing = cli("-C", root, "evaluate")

@@ -64,11 +64,12 @@ def codings(root, coder="ana"):
 
 def test_review_shows_segment_evidence_case_speaker_and_definition(study, cli):
     root, seg = study
+    first = next(s for s in open_project(root).suggest() if s.segment == seg[0] and s.code == "plc")
     result = review(cli, root, "q\n")
     assert result.stdout.splitlines() == [
         f"── 1 of 4 ── {seg[0]}",
         "case: Alder Creek · speaker: Maria Lopez (teacher)",
-        "suggested: collaborative_pl/plc — PLCs (score 0.50)",
+        f"suggested: collaborative_pl/plc — PLCs (score {first.score:.2f})",
         "  definition: Teacher teams meeting regularly.",
         "  rules: keyword:PLC",
         "",

@@ -70,26 +70,68 @@ def summary(project, found):
     ]
 
 
-def test_suggest_hand_computed_scores_in_order(project):
-    assert summary(project, project.suggest()) == [
-        ("Our Professional Lea", "plc", 0.875, ["keyword:professional learning community"]),  # 3 words
-        # data chat (0.75) and benchmark (0.5): 1 - 0.25 * 0.5
-        ("We have data chats a", "data_use", 0.875, ["keyword:data chat", "keyword:benchmark"]),
-        # parent and child in one segment: both, each for its own rule
-        ("We have data chats a", "collaborative_pl", 0.75, ["keyword:professional development"]),
-        # exclusive parent: fifth grade (0.75) beats kindergarten (0.5), which is dropped
-        ("I teach kindergarten", "upper", 0.75, ["keyword:fifth grade"]),
-        ("My coaching cycle.", "coaching", 0.75, ["keyword:coaching cycle"]),
-        ("Our Professional Lea", "data_use", 0.5, ["keyword:benchmark"]),
-        ("We have data chats a", "plc", 0.5, ["keyword:PLC"]),
-        ("The benchmrk came la", "data_use", 0.25, ["fuzzy:benchmark~benchmrk"]),  # fuzzy: half of 0.5
-    ]
+def test_suggest_finds_each_rule_and_sorts_by_score(project):
+    found = project.suggest(min_score=0.0)
+    assert [s.score for s in found] == sorted((s.score for s in found), reverse=True)
+    assert sorted((text, code, rules) for text, code, _, rules in summary(project, found)) == sorted(
+        [
+            ("Our Professional Lea", "plc", ["keyword:professional learning community"]),
+            ("Our Professional Lea", "data_use", ["keyword:benchmark"]),
+            ("We have data chats a", "data_use", ["keyword:data chat", "keyword:benchmark"]),
+            # parent and child in one segment: both, each for its own rule
+            ("We have data chats a", "collaborative_pl", ["keyword:professional development"]),
+            ("We have data chats a", "plc", ["keyword:PLC"]),
+            # exclusive parent: one child only, the best scored (two words beat one)
+            ("I teach kindergarten", "upper", ["keyword:fifth grade"]),
+            ("My coaching cycle.", "coaching", ["keyword:coaching cycle"]),
+            ("The benchmrk came la", "data_use", ["fuzzy:benchmark~benchmrk"]),
+        ]
+    )
+
+
+def test_suggest_score_is_the_calibrated_rule_score_of_hand_computed_features(project):
+    import math
+
+    from qualcode.suggest.scoring import default_scorer
+
+    [coach] = project.suggest(transcript="bayview/coach-01")
+    # "My coaching cycle.": one two-word keyword, 3 words (density counts 20), one sentence
+    features = dict.fromkeys(default_scorer().weights, 0.0)
+    features.update(
+        kw2=math.log1p(1),
+        own=math.log1p(1),
+        density=math.log1p(100 * 1 / 20),
+        single=1.0,
+        spread=1.0,
+        share=1.0,
+        length=math.log2(1 + 3),
+    )
+    scorer = default_scorer()
+    z = scorer.intercept + sum(scorer.weights[name] * value for name, value in features.items())
+    assert coach.score == round(1 / (1 + math.exp(-z)), 4)
+
+
+def test_suggest_more_and_more_specific_evidence_scores_higher(project):
+    scores = {(s.segment, s.code): s.score for s in project.suggest(min_score=0.0)}
+    by_text = {project.corpus.segment_index[seg].text[:20]: seg for seg, _ in scores}
+    two_rules = scores[(by_text["We have data chats a"], "data_use")]
+    one_rule = scores[(by_text["Our Professional Lea"], "data_use")]
+    misspelt = scores[(by_text["The benchmrk came la"], "data_use")]
+    assert two_rules > one_rule
+    assert misspelt < scores[(by_text["My coaching cycle."], "coaching")]
 
 
 def test_suggest_repeated_rule_counts_once(load):
+    from qualcode.suggest.matcher import RuleSet
+    from qualcode.suggest.parsed import parse_segments
+
     project = load({"a.txt": "Teacher: benchmark, benchmark and the benchmark again.\n"}, codebook=CODEBOOK)
-    [only] = project.suggest()
-    assert (only.score, len(only.evidence)) == (0.5, 3)
+    [only] = project.suggest(min_score=0.0)
+    assert len(only.evidence) == 3
+    [parsed] = parse_segments(project.corpus.segments, project.nlp, RuleSet(project.codebook, project.nlp))
+    features = parsed.features(project.codebook, ["data_use"])
+    assert features["kw1"] == round(__import__("math").log1p(1), 6)  # one rule, whatever its repeats
+    assert features["single"] == 0.0  # three spans of evidence
 
 
 def test_suggest_evidence_spans_point_into_the_transcript(project):
@@ -109,7 +151,10 @@ def test_suggest_leaves_out_skipped_speakers(project):
 
 def test_suggest_code_filter_includes_children_and_min_score(project):
     assert {s.code for s in project.suggest(code="collaborative_pl")} == {"collaborative_pl", "plc", "coaching"}
-    assert [s.score for s in project.suggest(code="data_use", min_score=0.5)] == [0.875, 0.5]
+    everything = [s.score for s in project.suggest(code="data_use", min_score=0.0)]
+    strong = [s.score for s in project.suggest(code="data_use", min_score=0.9)]
+    assert strong == [x for x in everything if x >= 0.9]
+    assert len(everything) == 3 and 0 < len(strong) < 3
 
 
 def test_suggest_unknown_transcript_or_code_has_did_you_mean(project):
@@ -181,12 +226,13 @@ def test_cli_suggest_json_table_and_csv(project, cli):
     result = cli("-C", root, "suggest", "--format", "json", "--transcript", "bayview/coach-01")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
+    [expected] = project.suggest(transcript="bayview/coach-01")
     assert rows == [
         {
             "segment": project.corpus.segments[-1].id,
             "transcript": "bayview/coach-01",
             "code": "coaching",
-            "score": 0.75,
+            "score": expected.score,
             "evidence": [{"text": "coaching cycle", "start": 10, "end": 24, "rule": "keyword:coaching cycle"}],
         }
     ]
@@ -194,7 +240,7 @@ def test_cli_suggest_json_table_and_csv(project, cli):
     table = cli("-C", root, "suggest", "--transcript", "bayview/coach-01").stdout.splitlines()
     assert table[0].split() == ["score", "code", "segment", "evidence"]
     assert table[2].split() == [
-        "0.75",
+        f"{expected.score:.2f}",
         "collaborative_pl/coaching",
         rows[0]["segment"],
         "keyword:coaching",
@@ -202,9 +248,9 @@ def test_cli_suggest_json_table_and_csv(project, cli):
         "\u201ccoaching",
         "cycle\u201d",
     ]
-    csv_lines = cli("-C", root, "suggest", "--format", "csv", "--min-score", "0.8").stdout.splitlines()
+    csv_lines = cli("-C", root, "suggest", "--format", "csv", "--min-score", "0.9").stdout.splitlines()
     assert csv_lines[0] == "segment,transcript,code,score,evidence"
-    assert len(csv_lines) == 1 + 2
+    assert len(csv_lines) == 1 + len(project.suggest(min_score=0.9))
 
 
 def test_cli_suggest_save_stores_pending_but_no_codings(project, cli):
@@ -213,11 +259,9 @@ def test_cli_suggest_save_stores_pending_but_no_codings(project, cli):
     assert result.exit_code == 0
     assert "saved 3 pending suggestion(s) to suggestions/pending.jsonl" in result.stderr
     reopened = open_project(root)
-    assert sorted((s.code, s.score) for s in reopened.pending_suggestions()) == [
-        ("data_use", 0.25),
-        ("data_use", 0.5),
-        ("data_use", 0.875),
-    ]
+    assert sorted((s.code, s.score) for s in reopened.pending_suggestions()) == sorted(
+        (s.code, s.score) for s in project.suggest(code="data_use")
+    )
     assert not (root / "codings").exists()
     # saving another scope keeps these; saving the same scope replaces them
     cli("-C", root, "suggest", "--save", "--code", "coaching")
@@ -227,8 +271,12 @@ def test_cli_suggest_save_stores_pending_but_no_codings(project, cli):
         "data_use",
         "data_use",
     ]
-    cli("-C", root, "suggest", "--save", "--code", "data_use", "--min-score", "0.8")
-    assert sorted(s.code for s in open_project(root).pending_suggestions()) == ["coaching", "data_use"]
+    scores = sorted(s.score for s in project.suggest(code="data_use", min_score=0.0))
+    middle = str(scores[1])
+    strong = len(project.suggest(code="data_use", min_score=scores[1]))
+    assert 0 < strong < 3
+    cli("-C", root, "suggest", "--save", "--code", "data_use", "--min-score", middle)
+    assert sorted(s.code for s in open_project(root).pending_suggestions()) == ["coaching"] + ["data_use"] * strong
 
 
 def test_cli_suggest_missing_model_is_a_clear_error(make_project, cli):

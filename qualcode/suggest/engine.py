@@ -6,7 +6,8 @@ compiled once per run (:class:`qualcode.suggest.matcher.RuleSet`).
 
 **Levels.** A rule suggestion names the code whose own keyword or pattern fired. A segment may
 get several codes; when a parent's and a child's rules both fire, both are suggested. Under an
-``exclusive: true`` parent only the best-scoring child is kept.
+``exclusive: true`` parent only the best-scoring child is kept (on a tie, the one whose
+evidence has the longest phrase).
 
 **Score.** Without a learned model for the code, the score is the calibrated rule score of
 :mod:`qualcode.suggest.scoring`: a logistic function of the rule features of
@@ -148,7 +149,7 @@ def _segment_suggestions(
         parent_id = codebook.by_id[code_id].parent
         if parent_id and codebook.by_id[parent_id].exclusive:
             rivals = [s for c, s in suggestions.items() if codebook.by_id[c].parent == parent_id]
-            best = min(rivals, key=lambda s: (-s.score, order[s.code]))
+            best = min(rivals, key=lambda s: (-s.score, -_specificity(s), order[s.code]))
             if best.code != code_id:
                 del suggestions[code_id]
     kept = {c: s for c, s in suggestions.items() if s.score >= min_score}
@@ -158,3 +159,8 @@ def _segment_suggestions(
         if model_only and below & set(kept):
             del kept[code_id]
     return list(kept.values())
+
+
+def _specificity(suggestion: Suggestion) -> int:
+    """The most words any keyword of the evidence has (breaks ties between exclusive children)."""
+    return max((len(e.text.split()) for e in suggestion.evidence if not e.rule.startswith("model:")), default=0)

@@ -275,7 +275,7 @@ def cross_validate(
     part: str = "all",
 ) -> CrossValidation:
     """K-fold cross-validation by transcript of learning from the gold coder."""
-    from qualcode.suggest.learn import learn_models, training_labels
+    from qualcode.suggest.learn import codebook_examples, learn_models, training_labels
 
     done, gold_labels = gold_units(corpus, codebook, gold, level, transcripts)
     if folds < 2 or folds > len(done):
@@ -285,15 +285,17 @@ def cross_validate(
     units = corpus.coded_segments(done)
     parsed = parse_segments(units, nlp, RuleSet(codebook, nlp), grams=True)
     by_id = {p.segment.id: p for p in parsed}
+    threshold = min_score if min_score > 0 else DEFAULT_MIN_SCORE
     fold_of = {t: n % folds for n, t in enumerate(done)}
+    extra = codebook_examples(codebook, nlp)
     found: dict[str, list[Suggestion]] = {"rules": [], "model": [], "combined": []}
     gold_name = gold.coders[0]
     for fold in range(folds):
         train = {t for t in done if fold_of[t] != fold}
         held = [p for p in parsed if fold_of[p.segment.transcript] == fold]
         labels = training_labels(corpus, codebook, _done_only(gold, gold_name, train), transcripts=train)
-        combined, _, _ = learn_models(by_id, labels, codebook, use_rules=True, threshold=min_score)
-        words, _, _ = learn_models(by_id, labels, codebook, use_rules=False, threshold=min_score)
+        combined, _, _ = learn_models(by_id, labels, codebook, use_rules=True, threshold=threshold, extra=extra)
+        words, _, _ = learn_models(by_id, labels, codebook, use_rules=False, threshold=threshold, extra=extra)
         found["rules"] += score_parsed(held, codebook, min_score=0.0)
         found["combined"] += score_parsed(held, codebook, min_score=0.0, model=LearnedModel(combined))
         no_rules = [replace(p, hits={}) for p in held]

@@ -15,7 +15,7 @@ about a theme when several of the theme's rules fire there, densely and througho
 ``fuzzy``     distinct keywords of the theme that matched only misspelt
 ``related``   distinct related words of the theme (``related_words`` in the codebook)
 ``own``       distinct rules of the code itself (``log(1 + n)``)
-``density``   the theme's evidence spans per 100 words (``log(1 + x)``)
+``density``   the theme's evidence spans per 100 words (at least 20 words counted; ``log(1 + x)``)
 ``single``    1 when all the theme's evidence is one single span
 ``passing``   a single span in a long segment: ``log2(words / 40)`` when positive, else 0
 ``spread``    the share of the segment's sentences holding evidence of the theme
@@ -58,6 +58,8 @@ RULE_FEATURES = (
 
 #: a single span of evidence counts as a passing mention from this many words up
 PASSING_WORDS = 40
+#: density counts a segment shorter than this as this long, so a short answer is not "all evidence"
+DENSITY_MIN_WORDS = 20
 
 
 def rule_kind(hits: Sequence[Hit]) -> str:
@@ -101,7 +103,7 @@ def rule_features(
     spans = {(h.start, h.end) for h in theme}
     features = {name: math.log1p(value) for name, value in counts.items()}
     features["own"] = math.log1p(mine)
-    features["density"] = math.log1p(100.0 * len(spans) / max(words, 1))
+    features["density"] = math.log1p(100.0 * len(spans) / max(words, DENSITY_MIN_WORDS))
     features["single"] = 1.0 if len(spans) == 1 else 0.0
     features["passing"] = max(0.0, math.log2(max(words, 1) / PASSING_WORDS)) if len(spans) == 1 else 0.0
     if sentences:

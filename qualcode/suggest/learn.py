@@ -4,7 +4,11 @@
 code or one of its descendants; the negatives are the other coded-speaker segments of the
 transcripts those coders covered (marked done, or coded at least once), and segments where a
 coder rejected a suggestion of the code. Accepted suggestions are codings, so they count as
-positives.
+positives. The codebook's own words count too: the label, definition, include note and
+examples of a code and of the codes below it are extra positive examples of it, those of the
+codes outside its theme extra negatives (:func:`codebook_examples`; rule features 0). So a
+model starts from what the codebook says a code is, and a code with few coded segments still
+learns its vocabulary.
 
 **Model.** A logistic regression (scikit-learn, ``class_weight="balanced"``) on the segment's
 lemma unigrams and bigrams (each ``1/sqrt(k)`` when present, ``k`` the segment's distinct
@@ -35,7 +39,9 @@ from qualcode.codebook.model import Codebook
 from qualcode.coding.resolve import CodingSet
 from qualcode.errors import AnalysisError
 from qualcode.study.corpus import Corpus
+from qualcode.study.segment import Segment
 from qualcode.suggest.calibrate import fit_platt
+from qualcode.suggest.features import ngrams, word_count
 from qualcode.suggest.matcher import RuleSet
 from qualcode.suggest.model import (
     MODEL_RULE_FEATURES,
@@ -129,6 +135,41 @@ def _ancestors(codebook: Codebook, code_id: str) -> list[str]:
     return path
 
 
+CODEBOOK_TRANSCRIPT = "(codebook)"
+
+
+def codebook_examples(codebook: Codebook, nlp: Language) -> list[tuple[str, ParsedSegment]]:
+    """(code id, parsed text) for every label, definition, include note and example of the codebook."""
+    texts = []
+    for code in codebook.walk():
+        for text in (code.label, code.definition, code.include, *code.examples):
+            if text and text.strip() and text.strip() != code.id:
+                texts.append((code.id, text.strip()))
+    docs = nlp.pipe([t for _, t in texts], batch_size=256)
+    found = []
+    for n, ((code_id, text), doc) in enumerate(zip(texts, docs)):
+        segment = Segment(f"{CODEBOOK_TRANSCRIPT}#{n}", CODEBOOK_TRANSCRIPT, None, 0, len(text), text)
+        found.append((code_id, ParsedSegment(segment, {}, word_count(doc), (), ngrams(doc))))
+    return found
+
+
+def _codebook_labels(
+    codebook: Codebook, code: str, extra: Sequence[tuple[str, ParsedSegment]]
+) -> tuple[list[ParsedSegment], list[int]]:
+    """The codebook texts that are examples of ``code``: its subtree's (1) and other themes' (0)."""
+    subtree = set(codebook.descendants(code))
+    theme = codebook.top_level(code)
+    parsed, labels = [], []
+    for code_id, item in extra:
+        if code_id in subtree:
+            parsed.append(item)
+            labels.append(1)
+        elif codebook.top_level(code_id) != theme:
+            parsed.append(item)
+            labels.append(0)
+    return parsed, labels
+
+
 def vocabulary(parsed: Sequence[ParsedSegment], min_df: int = MIN_DF) -> dict[str, int]:
     """N-grams in at least ``min_df`` of the parsed segments -> column index (sorted)."""
     df: dict[str, int] = {}
@@ -184,10 +225,23 @@ def learn_code(
     codebook: Codebook,
     use_rules: bool = True,
     threshold: float = DEFAULT_MIN_SCORE,
+    extra: Sequence[tuple[str, ParsedSegment]] = (),
 ) -> CodeModel:
-    """Cross-validate, calibrate and fit the model of one code on its examples."""
+    """Cross-validate, calibrate and fit the model of one code on its examples.
+
+    ``extra`` are the codebook's texts (:func:`codebook_examples`): always in training, never scored.
+    """
     x = design(parsed, vocab, codebook, code, use_rules)
     y = np.asarray(labels)
+    extra_parsed, extra_labels = _codebook_labels(codebook, code, extra)
+    x_extra = design(extra_parsed, vocab, codebook, code, use_rules) if extra_parsed else None
+    y_extra = np.asarray(extra_labels, dtype=y.dtype)
+
+    def fit(rows: np.ndarray):
+        if x_extra is None:
+            return _fit(x[rows], y[rows])
+        return _fit(sparse.vstack([x[rows], x_extra], format="csr"), np.concatenate([y[rows], y_extra]))
+
     raw = np.zeros(len(y))
     folds = _folds([p.segment.transcript for p in parsed], labels)
     for train, held in folds:
@@ -195,7 +249,7 @@ def learn_code(
             rate = max(float(y[train].mean()), 1e-3) if len(train) else 1e-3
             raw[held] = math.log(rate / (1 - rate)) if rate < 1 else 10.0
             continue
-        raw[held] = _fit(x[train], y[train]).decision_function(x[held])
+        raw[held] = fit(train).decision_function(x[held])
     slope, offset = fit_platt(raw.tolist(), labels)
     predicted = 1.0 / (1.0 + np.exp(-(slope * raw + offset))) >= threshold
     tp = int((predicted & (y == 1)).sum())
@@ -203,7 +257,7 @@ def learn_code(
     fn = int((~predicted & (y == 1)).sum())
     rules = np.array([_rule_score(item, codebook, code) >= threshold for item in parsed])
     rule_counts = (int((rules & (y == 1)).sum()), int((rules & (y == 0)).sum()), int((~rules & (y == 1)).sum()))
-    fitted = _fit(x, y)
+    fitted = fit(np.arange(len(y)))
     names = sorted(vocab, key=vocab.__getitem__) + ([RULE_PREFIX + n for n in MODEL_RULE_FEATURES] if use_rules else [])
     weights = {name: float(w) for name, w in zip(names, fitted.coef_[0]) if abs(w) >= 1e-4}
     return CodeModel(
@@ -238,14 +292,18 @@ def learn_models(
     min_positives: int = MIN_POSITIVES,
     threshold: float = DEFAULT_MIN_SCORE,
     progress: CodeProgress | None = None,
+    extra: Sequence[tuple[str, ParsedSegment]] = (),
 ) -> tuple[dict[str, CodeModel], dict[str, int], dict[str, dict[str, Any]]]:
     """Models for every code with enough examples whose model beats its rules in cross-validation;
     the positives of the codes with too few examples; the cross-validation of the codes whose
     rules did at least as well as a model (they keep the rule score).
 
+    With ``use_rules``, each code gets the better (in cross-validation) of a model of words and
+    rule features and a model of words alone, and keeps it only if it beats the rules alone.
+
     ``parsed`` maps segment id -> the parsed segment (with n-grams) for every example segment.
     """
-    vocab = vocabulary([parsed[s] for s in labels.units])
+    vocab = vocabulary([*(parsed[s] for s in labels.units), *(item for _, item in extra)])
     models: dict[str, CodeModel] = {}
     too_few: dict[str, int] = {}
     rules_better: dict[str, dict[str, Any]] = {}
@@ -258,7 +316,15 @@ def learn_models(
         if positives < min_positives or len(y) - positives < min_positives:
             too_few[code] = positives
             continue
-        model = learn_code(code, [parsed[s] for s in segments], y, vocab, codebook, use_rules, threshold)
+        examples = [parsed[s] for s in segments]
+        model = learn_code(code, examples, y, vocab, codebook, use_rules, threshold, extra)
+        if use_rules:  # the best in cross-validation of: rules alone, words alone, words and rules
+            words = learn_code(code, examples, y, vocab, codebook, False, threshold, extra)
+            words.cv["rules_f1"] = model.cv["rules_f1"]
+            model.cv["words_f1"] = words.cv["words_f1"] = words.cv["f1"]
+            model.cv["combined_f1"] = words.cv["combined_f1"] = model.cv["f1"]
+            if words.cv["f1"] > model.cv["f1"]:
+                model = words
         if not use_rules or model.cv["f1"] > model.cv["rules_f1"]:
             models[code] = model
         else:
@@ -287,8 +353,9 @@ def learn_model(
     segments = [corpus.segment_index[s] for s in labels.segments]
     parsed = parse_segments(segments, nlp, RuleSet(codebook, nlp), grams=True)
     by_id = {p.segment.id: p for p in parsed}
+    extra = codebook_examples(codebook, nlp)
     models, too_few, rules_better = learn_models(
-        by_id, labels, codebook, True, min_positives, DEFAULT_MIN_SCORE, progress
+        by_id, labels, codebook, True, min_positives, DEFAULT_MIN_SCORE, progress, extra
     )
     return LearnedModel(
         models,
