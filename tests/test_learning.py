@@ -302,3 +302,19 @@ def test_reliability_bins_are_hand_computed():
     assert table[5]["suggestions"] == 0 and table[5]["predicted"] is None
     # (1 * 0.05 + 2 * 0.335 + 2 * 0.025) / 5
     assert calibration_error(table) == round((0.05 + 2 * 0.335 + 2 * 0.025) / 5, 4)
+
+
+def test_written_files_keep_their_mode_or_follow_the_umask(project, cli, tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        assert cli("-C", project, "learn", "--part", "all").exit_code == 0
+        model = project / "models" / "learned.json"
+        assert stat.S_IMODE(model.stat().st_mode) == 0o644  # not mkstemp's 0600
+        model.chmod(0o640)
+        assert cli("-C", project, "learn", "--part", "all").exit_code == 0
+        assert stat.S_IMODE(model.stat().st_mode) == 0o640  # a rewrite keeps the mode
+    finally:
+        os.umask(old)

@@ -95,10 +95,12 @@ def codebook_summary(codebook: Codebook) -> str:
     total = sum(1 for _ in codebook.walk())
     keywords = sum(len(c.keywords) for c in codebook.walk())
     patterns = sum(len(c.patterns) for c in codebook.walk())
+    related = sum(len(c.related_words) for c in codebook.walk())
     version = f" v{codebook.version}" if codebook.version else ""
+    words = f", {related} related words" if related else ""
     return (
         f"{codebook.display}: valid — '{codebook.name}'{version}: {len(codebook.codes)} top-level codes, "
-        f"{total} codes in all, {keywords} keywords, {patterns} patterns"
+        f"{total} codes in all, {keywords} keywords{words}, {patterns} patterns"
     )
 
 

@@ -372,7 +372,7 @@ def learn_rows(study, model) -> list[dict]:
             row.update(positives=m.positives, negatives=m.negatives, cv=m.cv, status="model")
         elif code.id in model.rules_better:
             cv = model.rules_better[code.id]
-            row.update(positives=None, negatives=None, cv=cv, status="rules better")
+            row.update(positives=cv.get("positives"), negatives=cv.get("negatives"), cv=cv, status="rules better")
         else:
             row.update(positives=model.too_few.get(code.id, 0), negatives=None, cv={}, status="too few examples")
         cv = row.pop("cv")

@@ -2,7 +2,7 @@
 
 ``atomic_write`` writes a temporary file in the same folder, fsyncs it, renames it over the
 target and fsyncs the folder, so a crash leaves either the old or the new file, never a torn
-one. ``locked`` serialises writers across processes with an OS file lock. An ``OSError`` on the
+one. A rewritten file keeps its mode; a new one gets the mode the umask allows. ``locked`` serialises writers across processes with an OS file lock. An ``OSError`` on the
 way (a full disk, no permission, a folder where the file should be) becomes a
 :class:`~qualcode.errors.WriteError` naming the file, and the target is left as it was.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,6 +49,7 @@ def atomic_write(path: Path, data: str | bytes, display: str | None = None) -> N
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
@@ -56,6 +58,16 @@ def atomic_write(path: Path, data: str | bytes, display: str | None = None) -> N
             raise write_error(path, exc, display) from None
         raise
     _fsync_dir(path.parent)
+
+
+def _mode_for(path: Path) -> int:
+    """The mode a rewritten file keeps, or the umask's mode for a new one (not mkstemp's 0600)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def append_line(path: Path, line: str, display: str | None = None) -> None:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
+from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc
 
 from qualcode.suggest.matcher import Hit
@@ -126,7 +127,10 @@ def theme_spans(hits: Iterable[Hit], top_of: Mapping[str, str]) -> dict[str, int
 
 def word_count(doc: Doc) -> int:
     """Words of a parsed segment: tokens that are not punctuation or space."""
-    return sum(1 for t in doc if not (t.is_punct or t.is_space))
+    if not len(doc):
+        return 0
+    flags = doc.to_array([IS_PUNCT, IS_SPACE])
+    return int(len(doc) - (flags.max(axis=1) > 0).sum())
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:

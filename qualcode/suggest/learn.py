@@ -328,7 +328,7 @@ def learn_models(
         if not use_rules or model.cv["f1"] > model.cv["rules_f1"]:
             models[code] = model
         else:
-            rules_better[code] = model.cv
+            rules_better[code] = {"positives": model.positives, "negatives": model.negatives, **model.cv}
     return models, too_few, rules_better
 
 
