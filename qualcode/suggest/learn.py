@@ -64,6 +64,8 @@ MIN_DF = 2
 MAX_FOLDS = 5
 #: inverse regularisation strength of the per-code logistic regressions
 MODEL_C = 4.0
+#: a code's model keeps its largest weights only (all the others are smaller than these)
+MAX_WEIGHTS = 1500
 
 CodeProgress = Callable[[str, int, int], None]
 
@@ -259,7 +261,8 @@ def learn_code(
     rule_counts = (int((rules & (y == 1)).sum()), int((rules & (y == 0)).sum()), int((~rules & (y == 1)).sum()))
     fitted = fit(np.arange(len(y)))
     names = sorted(vocab, key=vocab.__getitem__) + ([RULE_PREFIX + n for n in MODEL_RULE_FEATURES] if use_rules else [])
-    weights = {name: float(w) for name, w in zip(names, fitted.coef_[0]) if abs(w) >= 1e-4}
+    ranked = sorted(zip(names, fitted.coef_[0]), key=lambda nw: -abs(nw[1]))
+    weights = {name: float(w) for name, w in ranked[:MAX_WEIGHTS] if abs(w) >= 1e-4}
     return CodeModel(
         code,
         float(fitted.intercept_[0]),
