@@ -67,7 +67,8 @@ def run(label: str, root: Path) -> None:
     words = sum(len(s.text.split()) for s in segments)
     study.nlp  # noqa: B018 - load the pipeline before timing
     print(
-        f"{label}: {len(study.corpus.transcripts)} transcripts, {len(segments):,} coded-speaker segments, {words:,} words"
+        f"{label}: {len(study.corpus.transcripts)} transcripts, {len(segments):,} coded-speaker segments, "
+        f"{words:,} words"
     )
     started = time.perf_counter()
     model = study.learn(part="all")

@@ -2,7 +2,8 @@
 
 ``atomic_write`` writes a temporary file in the same folder, fsyncs it, renames it over the
 target and fsyncs the folder, so a crash leaves either the old or the new file, never a torn
-one. A rewritten file keeps its mode; a new one gets the mode the umask allows. ``locked`` serialises writers across processes with an OS file lock. An ``OSError`` on the
+one. A rewritten file keeps its mode; a new one gets the mode the umask allows. ``locked``
+serialises writers across processes with an OS file lock. An ``OSError`` on the
 way (a full disk, no permission, a folder where the file should be) becomes a
 :class:`~qualcode.errors.WriteError` naming the file, and the target is left as it was.
 """

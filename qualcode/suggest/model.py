@@ -16,9 +16,11 @@
 For a segment, ``z = intercept + sum(weight * value)`` over its features, and the score is
 ``1 / (1 + exp(-(slope * z + offset)))``. A word or bigram feature has the value
 ``1 / sqrt(k)`` when present (``k``: the number of distinct n-grams of the segment) and 0
-otherwise; ``rules:*`` features are the rule features of :mod:`qualcode.suggest.features` for
-the code and its descendants. Weights are listed largest first (by absolute value); a code
-keeps its 1,500 largest, and weights under 0.001 are left out. The file is safe to delete: ``qualcode learn`` writes it again.
+otherwise; ``rules:*`` features are :data:`MODEL_RULE_FEATURES`: the calibrated rule score's
+logit (``rules:score``), whether a rule fired (``rules:fired``) and the rule features of
+:mod:`qualcode.suggest.features`, for the code and its descendants. Weights are listed largest
+first (by absolute value); a code keeps its 1,500 largest, and weights under 0.001 are left
+out. The file is safe to delete: ``qualcode learn`` writes it again.
 """
 
 from __future__ import annotations
