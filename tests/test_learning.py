@@ -13,6 +13,7 @@ from qualcode.suggest.features import rule_features
 from qualcode.suggest.matcher import Hit, Rule
 from qualcode.suggest.scoring import rule_factors
 from qualcode.suggest.store import Decision
+from tests.helpers import REPO
 
 # "families" has no keywords at all: only a learned model can suggest it
 CODEBOOK = """\
@@ -318,3 +319,43 @@ def test_written_files_keep_their_mode_or_follow_the_umask(project, cli, tmp_pat
         assert stat.S_IMODE(model.stat().st_mode) == 0o640  # a rewrite keeps the mode
     finally:
         os.umask(old)
+
+
+# -- the gold sets ---------------------------------------------------------------------------
+GOLD_DIR = REPO / "benchmarks" / "gold"
+
+
+def test_gold_sets_have_disjoint_splits_covering_every_document():
+    from qualcode.suggest.split import split_transcripts
+
+    for name in ("report-prose", "report-prose-interview"):
+        study = open_project(GOLD_DIR / name)
+        ids = [t.id for t in study.corpus.transcripts]
+        parts = split_transcripts(study.config.split, ids)
+        assert sorted(parts["dev"] + parts["test"]) == sorted(ids) and len(ids) == 26
+        assert (len(parts["dev"]), len(parts["test"])) == (13, 13)
+        gold = study.load_codings(["gold"])
+        assert sorted(gold.done["gold"]) == sorted(ids)
+        assert len({c.segment for c in gold.codings}) == 142
+
+
+def test_gold_prose_coders_agree_as_documented():
+    study = open_project(GOLD_DIR / "report-prose")
+    kappa = study.agreement(coders=["coder-1", "coder-2"])["kappa"]
+    themes = study.codebook.codes_at("top")
+    assert sorted(code for code in kappa.index if code in themes) == sorted(themes)
+    assert all(kappa[code] >= 0.92 for code in themes)  # 0.93-0.98 in benchmarks/gold/README.md
+
+
+def test_interviewer_turns_never_get_suggestions_in_the_interview_version():
+    study = open_project(GOLD_DIR / "report-prose-interview")
+    skipped = {s.id for s in study.corpus.segments if s.skipped}
+    assert len(skipped) == 201
+    assert not [s for s in study.suggest(min_score=0.0, use_model=False) if s.segment in skipped]
+
+
+def test_the_shipped_rule_score_was_fitted_on_dev_parts_only():
+    from qualcode.suggest.scoring import SCORER_FILE
+
+    provenance = json.loads(SCORER_FILE.read_text(encoding="utf-8"))["provenance"]
+    assert provenance["data"] and all(source["part"] == "dev" for source in provenance["data"])
