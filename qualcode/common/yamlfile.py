@@ -62,6 +62,9 @@ def load_yaml(text: str, filename: str, line_offset: int = 0) -> tuple[Any, list
     problems: list[Problem] = []
     try:
         node = loader.get_single_node()
+    except RecursionError:
+        loader.dispose()
+        return None, [Problem(filename, line_offset + 1, f"nested more than Python can read; {_FLATTEN}")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset
@@ -74,6 +77,23 @@ def load_yaml(text: str, filename: str, line_offset: int = 0) -> tuple[Any, list
         loader.dispose()
     if node is None:
         return None, []
+    if _cyclic(node):
+        return None, [Problem(filename, line_offset + 1, "an alias (*name) refers to its own anchor; remove the loop")]
+    depth = _depth(node)
+    if depth > MAX_DEPTH:
+        return None, [
+            Problem(filename, line_offset + 1, f"nested {depth} levels deep (at most {MAX_DEPTH}); {_FLATTEN}")
+        ]
+    expanded = _expanded_size(node)
+    if expanded > MAX_NODES:
+        return None, [
+            Problem(
+                filename,
+                line_offset + 1,
+                f"aliases (*name) expand to more than {MAX_NODES:,} values; write the values out instead of "
+                "repeating anchors",
+            )
+        ]
     try:
         return _convert(node, loader, filename, line_offset, problems), problems
     except yaml.YAMLError as exc:  # e.g. an unknown tag such as !!python/object
@@ -83,6 +103,77 @@ def load_yaml(text: str, filename: str, line_offset: int = 0) -> tuple[Any, list
 
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+_TEXT_TAGS = ("tag:yaml.org,2002:timestamp",)
+#: limits that keep a hostile file (a "billion laughs" alias bomb, 20,000 nested brackets) from hanging a command
+MAX_DEPTH = 100
+MAX_NODES = 100_000
+_FLATTEN = "a codebook, front matter or qualcode.yaml never needs that; check the file for a paste gone wrong"
+
+
+def _depth(node: yaml.Node) -> int:
+    """Nesting depth of the node graph (iterative; aliases are followed once)."""
+    deepest, stack, seen = 0, [(node, 1)], set()
+    while stack:
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        if id(current) in seen or deepest > MAX_DEPTH:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend((child, level + 1) for child in current.value)
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend((child, level + 1) for pair in current.value for child in pair)
+    return deepest
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    return []
+
+
+def _cyclic(node: yaml.Node) -> bool:
+    """Does an alias lead back to one of its own ancestors (``&a [*a]``)?"""
+    done: set[int] = set()
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, leaving = stack.pop()
+        key = id(current)
+        if leaving:
+            on_path.discard(key)
+            done.add(key)
+            continue
+        if key in on_path:
+            return True
+        if key in done:
+            continue
+        on_path.add(key)
+        stack.append((current, True))
+        stack.extend((child, False) for child in _children(current))
+    return False
+
+
+def _expanded_size(node: yaml.Node) -> int:
+    """How many values the document has once every alias is expanded (stops counting past the limit)."""
+    sizes: dict[int, int] = {}
+
+    def size(current: yaml.Node) -> int:
+        key = id(current)
+        if key in sizes:
+            return sizes[key]
+        sizes[key] = 1  # a recursive alias counts once while it is being measured
+        total = 1
+        if isinstance(current, yaml.SequenceNode):
+            total += sum(size(child) for child in current.value)
+        elif isinstance(current, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in current.value)
+        sizes[key] = min(total, MAX_NODES + 1)
+        return sizes[key]
+
+    return size(node)
 
 
 def _convert(node: yaml.Node, loader: yaml.SafeLoader, filename: str, offset: int, problems: list[Problem]) -> Any:
@@ -117,7 +208,13 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, filename: str, offset: in
             items.append(_convert(item, loader, filename, offset, problems))
             items.item_lines.append(item.start_mark.line + 1 + offset)
         return items
-    return loader.construct_object(node, deep=True)
+    if node.tag in _TEXT_TAGS:  # dates stay text: "2026-02-30" is a typo to show, not a crash
+        return str(node.value)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:
+        problems.append(Problem(filename, line, f"cannot read the value '{node.value}': {exc}"))
+        return str(node.value)
 
 
 def scalar_to_str(value: Any) -> str:
