@@ -253,6 +253,9 @@ def test_matrix_output_stays_inside_the_project_unless_absolute(study, cli, tmp_
     assert refused.exit_code == 1 and "outside the project" in refused.stderr
     assert not (study.root.parent / "outside.csv").exists()
     target = tmp_path / "elsewhere" / "m.json"
+    missing = cli("-C", study.root, "matrix", "--format", "json", "-o", target)
+    assert missing.exit_code == 1 and "does not exist; create it first" in missing.stderr  # never created silently
+    target.parent.mkdir()
     assert cli("-C", study.root, "matrix", "--format", "json", "-o", target).exit_code == 0
     assert json.loads(target.read_text())["rows"] == ["data_use", "collaborative_pl", "family"]
 

@@ -107,6 +107,7 @@ def test_pure_reads_leave_the_project_tree_unchanged(edited, cli, args):
 def test_pure_reads_report_writes_only_its_output(edited, cli, tmp_path):
     before = tree(edited)
     target = tmp_path / "out" / "report.html"
+    target.parent.mkdir()  # an absolute -o needs its folder to exist
     result = cli("-C", edited, "report", "-o", target)
     assert result.exit_code == 0, result.stderr
     assert target.is_file()

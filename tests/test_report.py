@@ -240,6 +240,7 @@ def test_report_command_output_path_rules(study, cli, tmp_path):
     refused = cli("-C", study.root, "report", "-o", "../../escape.html")
     assert refused.exit_code == 1 and "outside the project" in refused.stderr
     target = tmp_path / "share" / "r.html"
+    target.parent.mkdir()
     assert cli("-C", study.root, "report", "-o", target).exit_code == 0
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 

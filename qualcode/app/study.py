@@ -250,7 +250,7 @@ class Study:
 
         from qualcode.common.storage import atomic_write
 
-        path = self.project.model_path if output is None else self.project.output_path(output)
+        path = self.project.model_path if output is None else self.project.output_path(output, allow="models")
         atomic_write(path, json.dumps(model.to_json(), indent=1, ensure_ascii=False) + "\n", self.display(path))
         self.__dict__.pop("model", None)
         return path

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli.common import emit, format_option
+from qualcode.cli.common import OUTPUT, emit, format_option
 from qualcode.codebook.model import Codebook
 from qualcode.codebook.parse import validate_codebook
 from qualcode.common.storage import atomic_write
@@ -174,7 +174,11 @@ def merge(ctx, codes):
     help="qdc: a REFI-QDA codebook (NVivo, ATLAS.ti, MAXQDA, QualCoder); csv or xlsx: a table.",
 )
 @click.option(
-    "-o", "--output", metavar="FILE", help="Where to write it (required for qdc and xlsx; csv goes to stdout)."
+    "-o",
+    "--output",
+    type=OUTPUT,
+    metavar="FILE",
+    help="Where to write it (required for qdc and xlsx; csv goes to stdout).",
 )
 @click.pass_context
 def export_cmd(ctx, fmt, output):
@@ -215,7 +219,7 @@ def export_cmd(ctx, fmt, output):
 
 @codebook.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", metavar="OUT.yaml", help="Write the YAML codebook here (default: stdout).")
+@click.option("-o", "--output", type=OUTPUT, metavar="OUT.yaml", help="Write the YAML codebook here (default: stdout).")
 @click.option("--force", is_flag=True, help="Replace OUT.yaml if it exists.")
 @click.pass_context
 def import_cmd(ctx, file, output, force):
@@ -251,7 +255,7 @@ def import_cmd(ctx, file, output, force):
         study = ctx.obj.study
     except QualcodeError:
         study = None
-    path = study.project.output_path(target) if study is not None else target
+    path = study.project.output_path(target, allow="codebooks") if study is not None else target
     if path.exists() and not force:
         raise PathError(f"{output} already exists; pass --force to replace it, or choose another file")
     atomic_write(path, text, str(output))

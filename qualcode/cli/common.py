@@ -104,6 +104,20 @@ def coders_option(
     return click.option("--coders", "coders", metavar="A,B", required=required, callback=parse, help=help)
 
 
+class OutputFile(click.ParamType):
+    """``-o FILE``: any path, but not an empty one (the checks on the path itself are the project's)."""
+
+    name = "file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if not str(value).strip():
+            self.fail("needs a file name, e.g. -o reports/out.csv", param, ctx)
+        return str(value)
+
+
+OUTPUT = OutputFile()
+
+
 def write_output(study: Any, output: str | Path, data: str | bytes) -> Path:
     """Write a result to ``-o`` (relative paths stay inside the project) atomically; return the path."""
     path = study.project.output_path(output)

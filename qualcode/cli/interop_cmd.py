@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from qualcode.analysis.retrieval import CODING_KEYS, coding_rows
-from qualcode.cli.common import emit, format_option, pass_study, write_output
+from qualcode.cli.common import OUTPUT, emit, format_option, pass_study, write_output
 from qualcode.coding.identity import resolve_coder
 from qualcode.common.tabular import to_csv, to_json
 from qualcode.interop.codings_table import import_codings
@@ -104,6 +104,7 @@ def export():
 @click.option(
     "-o",
     "--output",
+    type=OUTPUT,
     metavar="FILE.qdpx",
     required=True,
     help="Where to write the project (relative paths stay inside the project).",
@@ -135,7 +136,11 @@ def export_qdpx_cmd(study, output):
 @click.option("--coder", "coders", multiple=True, metavar="NAME", help="Only this coder (repeatable). Default: all.")
 @format_option("csv", "json", default="csv")
 @click.option(
-    "-o", "--output", metavar="FILE", help="Write to FILE instead of stdout (a relative path is inside the project)."
+    "-o",
+    "--output",
+    type=OUTPUT,
+    metavar="FILE",
+    help="Write to FILE instead of stdout (a relative path is inside the project).",
 )
 @pass_study
 def export_codings(study, coders, fmt, output):

@@ -8,7 +8,7 @@ import click
 import pandas as pd
 
 from qualcode.analysis.matrix import MEASURES, build_matrix, cooccurrence, matrix_json
-from qualcode.cli.common import coders_option, emit, format_option, pass_study, split_names, write_output
+from qualcode.cli.common import OUTPUT, coders_option, emit, format_option, pass_study, split_names, write_output
 from qualcode.codebook.model import LEVELS, Codebook
 from qualcode.common.tabular import safe_cell, to_csv, to_json, to_markdown, to_table, to_xlsx
 from qualcode.errors import InputError
@@ -104,7 +104,11 @@ def _write(study, table, fmt, output, sheet) -> None:
 @selection_options
 @format_option(*FORMATS)
 @click.option(
-    "-o", "--output", metavar="FILE", help="Write to FILE (relative paths stay inside the project; required for xlsx)."
+    "-o",
+    "--output",
+    type=OUTPUT,
+    metavar="FILE",
+    help="Write to FILE (relative paths stay inside the project; required for xlsx).",
 )
 @pass_study
 def matrix(study, by, measure, coders, include_suggestions, min_score, level, fmt, output):
@@ -131,7 +135,11 @@ def matrix(study, by, measure, coders, include_suggestions, min_score, level, fm
 @selection_options
 @format_option(*FORMATS)
 @click.option(
-    "-o", "--output", metavar="FILE", help="Write to FILE (relative paths stay inside the project; required for xlsx)."
+    "-o",
+    "--output",
+    type=OUTPUT,
+    metavar="FILE",
+    help="Write to FILE (relative paths stay inside the project; required for xlsx).",
 )
 @pass_study
 def cooccur(study, coders, include_suggestions, min_score, level, fmt, output):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from qualcode.cli.common import coders_option, pass_study, write_output
+from qualcode.cli.common import OUTPUT, coders_option, pass_study, write_output
 from qualcode.cli.matrix_cmd import check_min_score
 
 DEFAULT_OUTPUT = "reports/cross-case.html"
@@ -14,6 +14,7 @@ DEFAULT_OUTPUT = "reports/cross-case.html"
 @click.option(
     "-o",
     "--output",
+    type=OUTPUT,
     metavar="FILE",
     default=DEFAULT_OUTPUT,
     show_default=True,

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from qualcode.cli.common import emit, emit_rows, format_option, pass_study
+from qualcode.cli.common import OUTPUT, emit, emit_rows, format_option, pass_study
 from qualcode.cli.review_view import render
 from qualcode.codebook.model import LEVELS
 from qualcode.coding.identity import resolve_coder
@@ -395,7 +395,11 @@ def learn_rows(study, model) -> list[dict]:
     help="Learn from this coder's codings (repeat for several). Default: every coder.",
 )
 @click.option(
-    "-o", "--output", metavar="FILE", help="Where to write the model. Default: models/learned.json (used by suggest)."
+    "-o",
+    "--output",
+    type=OUTPUT,
+    metavar="FILE",
+    help="Where to write the model. Default: models/learned.json (used by suggest).",
 )
 @click.option(
     "--part",

@@ -40,6 +40,9 @@ def atomic_write(path: Path, data: str | bytes, display: str | None = None) -> N
     """
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    if os.path.lexists(path) and not path.is_file():
+        kind = "a folder" if path.is_dir() else "not a regular file (a device, pipe, socket or broken link)"
+        raise WriteError(f"refusing to replace {display or path}: it is {kind}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from qualcode.errors import ConfigError, PathError, ProjectNotFoundError
+from qualcode.errors import ConfigError, PathError, ProjectNotFoundError, UsageError, WriteError
 from qualcode.study.config import CONFIG_FILE, Config, parse_config
 
 #: Folders holding the project's own data: outputs never go there.
@@ -42,10 +42,62 @@ class Project:
             raise PathError(f"path '{relative}' is outside the project folder {self.root}; use a path inside it")
         return resolved
 
-    def output_path(self, output: str | Path) -> Path:
-        """Where ``-o`` writes: an absolute path as given; a relative one inside the project."""
+    def output_path(self, output: str | Path, allow: str | None = None) -> Path:
+        """Where ``-o`` writes: an absolute path as given; a relative one inside the project.
+
+        Refused, each with a message naming the path: an empty name; a folder; anything that
+        exists and is not a regular file (a device, a pipe); a relative path that leaves the
+        project through a symlink; an absolute path whose folder does not exist; and the
+        project's own data (qualcode.yaml, the codebook, transcripts, codings, suggestions,
+        memos, models), except the one data folder ``allow`` that the command writes into.
+        """
+        text = str(output)
+        if not text.strip():
+            raise UsageError("-o needs a file name, e.g. -o reports/out.csv")
         path = Path(output)
-        return path if path.is_absolute() else self.path(path)
+        target = path if path.is_absolute() else self.path(path)
+        if target.is_dir():
+            raise WriteError(
+                f"cannot write {text}: is a directory; give a file name in it, e.g. -o {Path(text) / 'out'}"
+            )
+        if os.path.lexists(target) and not target.is_file():
+            raise WriteError(
+                f"refusing to write {text}: it is not a regular file (a device, pipe, socket or broken link); "
+                "choose another file"
+            )
+        if path.is_absolute():
+            if not target.parent.is_dir():
+                raise WriteError(f"cannot write {text}: the folder {target.parent} does not exist; create it first")
+        else:
+            real = target.parent.resolve() / target.name
+            if not real.is_relative_to(self.root.resolve()):
+                raise PathError(
+                    f"-o {text} leads outside the project folder through a symlink ({real}); use a path inside it"
+                )
+        self._refuse_project_data(target, text, allow)
+        return target
+
+    def _refuse_project_data(self, target: Path, text: str, allow: str | None) -> None:
+        real = target.resolve()
+        root = self.root.resolve()
+        protected = {
+            CONFIG_FILE: root / CONFIG_FILE,
+            "the codebook": (self.root / self.config.codebook).resolve(),
+            self.config.transcripts + "/": (self.root / self.config.transcripts).resolve(),
+            CODINGS_FOLDER + "/": root / CODINGS_FOLDER,
+            SUGGESTIONS_FOLDER + "/": root / SUGGESTIONS_FOLDER,
+            MEMOS_FOLDER + "/": root / MEMOS_FOLDER,
+            MODELS_FOLDER + "/": root / MODELS_FOLDER,
+        }
+        allowed = (root / allow).resolve() if allow is not None else None
+        for name, place in protected.items():
+            if allowed is not None and place.is_relative_to(allowed):
+                continue
+            if real == place or real.is_relative_to(place):
+                raise UsageError(
+                    f"-o {text} would overwrite the project's own data ({name}); write outputs elsewhere, "
+                    "e.g. under reports/ or exports/"
+                )
 
     def display(self, path: Path | str) -> str:
         """A path as shown in messages: relative to the project when inside it."""
