@@ -82,7 +82,8 @@ def test_import_codings_bad_rows_are_all_listed_and_nothing_is_imported(make_pro
     )
     result = cli("-C", root, "import", "codings", sheet, "--coder", "ana")
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[:4] == [
+    assert result.stderr.splitlines()[0] == f"read {sheet} as comma-separated, UTF-8"
+    assert result.stderr.splitlines()[1:5] == [
         f"Error: {sheet}:3: no transcript 'mesa-verde/teacher-1' (did you mean 'mesa-verde/teacher-01'?)",
         f"{sheet}:4: no code 'data_us' (did you mean 'data_use'?)",
         f"{sheet}:5: quote not found in transcript 'mesa-verde/teacher-01' (even approximately); check it against the transcript text",
@@ -177,3 +178,211 @@ def test_export_codings_output_paths_stay_inside_the_project(make_project, cli):
     refused = cli("-C", root, "export", "codings", "-o", "../outside.csv")
     assert refused.exit_code == 1 and "outside the project folder" in refused.stderr
     assert not (root.parent / "outside.csv").exists()
+
+
+# -- point 11 of issue 13: XLSX export, delimiter/encoding detection, header did-you-mean ----------
+
+
+def read_xlsx(path):
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+
+
+def codings_of(root, coder=None):
+    return sorted(
+        (c.segment, c.code, c.memo) for c in open_project(root).load_codings([coder] if coder else None).codings
+    )
+
+
+def test_import_codings_reads_semicolon_separated_windows_1252_csv(make_project, cli, tmp_path):
+    root = project_root(make_project)
+    sheet = tmp_path / "codings.csv"
+    # European Excel on Windows: ";" between cells, cp1252 bytes, no byte-order mark, CRLF.
+    lines = [
+        "transcript;quote;code;memo",
+        "mesa-verde/teacher-01;regroup kids for the intervention block;data_use;réunion, puis école – groupes",
+        'mesa-verde/teacher-01;"My coaching cycle this fall";coaching;',
+    ]
+    sheet.write_bytes("\r\n".join(lines).encode("cp1252") + b"\r\n")
+    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana")
+    assert result.exit_code == 0, result.stderr
+    assert f"read {sheet} as semicolon-separated, Windows-1252" in result.stderr
+    assert f"{sheet}:2: not valid UTF-8 (byte 0xe9); read as Windows-1252" in result.stderr
+    project = open_project(root)
+    spoken = [s for s in project.corpus.segments if not s.skipped]
+    assert codings_of(root) == sorted(
+        [(spoken[0].id, "data_use", "réunion, puis école – groupes"), (spoken[2].id, "coaching", "")]
+    )
+
+
+def test_import_codings_reads_tab_separated_utf8_with_bom_and_comma_csv(make_project, cli, tmp_path):
+    root = project_root(make_project)
+    tabbed = tmp_path / "tabbed.csv"
+    tabbed.write_bytes(
+        b"\xef\xbb\xbftranscript\tquote\tcode\tmemo\n"
+        + "mesa-verde/teacher-01\tthe data chat happens on Thursdays, with the coach\tdata_use\tdéjà vu\n".encode()
+    )
+    result = cli("-C", root, "import", "codings", tabbed, "--coder", "ana")
+    assert result.exit_code == 0, result.stderr
+    assert f"read {tabbed} as tab-separated, UTF-8 with byte-order mark" in result.stderr
+    assert [(code, memo) for _s, code, memo in codings_of(root)] == [("data_use", "déjà vu")]
+
+    commas = tmp_path / "commas.csv"
+    write_csv(
+        commas,
+        [
+            ["transcript", "quote", "code", "memo"],
+            ["mesa-verde/teacher-01", "about small groups", "coaching", "a; b; c"],
+        ],
+    )
+    result = cli("-C", root, "import", "codings", commas, "--coder", "ben")
+    assert result.exit_code == 0, result.stderr
+    assert f"read {commas} as comma-separated, UTF-8" in result.stderr
+    assert [(code, memo) for _s, code, memo in codings_of(root, "ben")] == [("coaching", "a; b; c")]
+
+
+def test_import_codings_header_names_get_did_you_mean(make_project, cli, tmp_path):
+    root = project_root(make_project)
+    sheet = tmp_path / "sheet.csv"
+    write_csv(sheet, [["Transcript", "Quote", "Codes"], ["mesa-verde/teacher-01", "regroup kids", "data_use"]])
+    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        f"Error: {sheet}:1: missing column(s) code (found: Transcript, Quote, Codes); "
+        "did you mean 'code' for column 'Codes'?; "
+        "the first row must name the columns transcript, quote, code and optionally memo, segment"
+    ) in result.stderr
+    assert not (root / "codings" / "ana.jsonl").exists()
+
+    write_csv(
+        sheet,
+        [[" TRANSCRIPT ", "quote", "Code", "Segment ID"], ["mesa-verde/teacher-01", "regroup kids", "data_use", "x"]],
+    )
+    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana")
+    assert result.exit_code == 0, result.stderr
+    assert f"note: {sheet}:1: read column(s) 'TRANSCRIPT' as 'transcript', 'Code' as 'code'" in result.stderr
+    assert (
+        f"note: {sheet}:1: column 'Segment ID' is not read (did you mean 'segment'?); rename it 'segment' to use it"
+    ) in result.stderr
+    assert len(codings_of(root)) == 1
+
+
+def test_import_codings_from_an_openpyxl_workbook_says_which_sheet(make_project, cli, tmp_path):
+    root = project_root(make_project)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Team A"
+    sheet.append(["Transcript ", "quote", "code", "memo"])
+    sheet.append(["mesa-verde/teacher-01", "coaching cycle this fall", "collaborative_pl/coaching", 42])
+    workbook.create_sheet("notes")
+    path = tmp_path / "team.xlsx"
+    workbook.save(path)
+    result = cli("-C", root, "import", "codings", path, "--coder", "ana")
+    assert result.exit_code == 0, result.stderr
+    assert f"read {path} as XLSX, sheet 'Team A' (its 1 other sheet(s) not read)" in result.stderr
+    [(_segment, code, memo)] = codings_of(root)
+    assert (code, memo) == ("coaching", "42")
+
+
+def test_export_codings_xlsx_round_trips_through_import(make_project, cli, tmp_path):
+    text = TEXT.replace("We give a benchmark", '=HYPERLINK("http://evil","x") We give a benchmark')
+    root = make_project({"mesa-verde/teacher-01.txt": text}, config="segment_by: paragraph\n")
+    project = open_project(root)
+    spoken = [s for s in project.corpus.segments if not s.skipped]
+    project.code(spoken[0].id, ["data_use", "coaching"], "ana", memo="+1 great quote")
+    project.code(spoken[1].id, ["data_use"], "ana", memo="bell\x07 rang; école")
+    project.code(spoken[2].id, ["coaching"], "ana")
+    project.code(spoken[2].id, ["data_use"], "ben")
+    out = tmp_path / "ana.xlsx"
+    result = cli("-C", root, "export", "codings", "--format", "xlsx", "--coder", "ana", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert "wrote 4 coding(s)" in result.stderr
+    assert "note: row 4, column memo: 1 control character(s) removed" in result.stderr
+    header, rows = read_xlsx(out)
+    assert header[:11] == [
+        "transcript", "case", "segment", "speaker", "code", "coder", "source", "quote", "memo", "time_start",
+        "time_end",
+    ]  # fmt: skip
+    assert {r["quote"][:11] for r in rows if r["segment"] == spoken[0].id} == {"'=HYPERLINK"}
+    assert {r["memo"] for r in rows} == {"'+1 great quote", "bell rang; école", None}
+    assert {r["participant"] for r in rows} == {"MV-T9"}
+
+    fresh = make_project({"mesa-verde/teacher-01.txt": text}, config="segment_by: paragraph\n", name="fresh")
+    result = cli("-C", fresh, "import", "codings", out, "--coder", "ana")
+    assert result.exit_code == 0, result.stderr
+    assert f"read {out} as XLSX, sheet 'codings'" in result.stderr
+    assert "imported 4 coding(s) from 4 row(s) for ana" in result.stderr
+    expected = [(s, c, m.replace("\x07", "")) for s, c, m in codings_of(root, "ana")]
+    assert codings_of(fresh) == expected
+
+
+def test_export_codings_xlsx_cuts_cells_longer_than_excel_holds(make_project, cli, tmp_path):
+    long_answer = " ".join(f"word{i}" for i in range(6000))  # about 40,000 characters in one paragraph
+    root = make_project(
+        {"t.txt": f"Interviewer: Tell me.\n\nAna Ruiz: {long_answer}\n"}, config="segment_by: paragraph\n"
+    )
+    project = open_project(root)
+    [segment] = [s for s in project.corpus.segments if not s.skipped]
+    assert len(segment.text) > 32_767
+    project.code(segment.id, ["data_use"], "ana")
+    out = tmp_path / "long.xlsx"
+    result = cli("-C", root, "export", "codings", "--format", "xlsx", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"note: row 2, column quote: {len(segment.text):,} characters cut to 32,767, the most a spreadsheet cell holds"
+    ) in result.stderr
+    _header, [row] = read_xlsx(out)
+    assert len(row["quote"]) == 32_767 and row["quote"].endswith("…")
+    assert segment.text.startswith(row["quote"][:-1])
+
+    # Without the segment column the cut quote is still found (by the text before the "…").
+    workbook = Workbook()
+    workbook.active.append(["transcript", "quote", "code"])
+    workbook.active.append(["t", row["quote"], "coaching"])
+    sheet = tmp_path / "quotes.xlsx"
+    workbook.save(sheet)
+    result = cli("-C", root, "import", "codings", sheet, "--coder", "ben")
+    assert result.exit_code == 0, result.stderr
+    assert codings_of(root, "ben") == [(segment.id, "coaching", "")]
+
+
+def test_import_codings_with_a_stale_segment_falls_back_to_the_quote(make_project, cli, tmp_path):
+    root = project_root(make_project)
+    sheet = tmp_path / "sheet.csv"
+    write_csv(
+        sheet,
+        [
+            ["transcript", "segment", "quote", "code", "coder"],
+            ["mesa-verde/teacher-01", "mesa-verde/teacher-01#deadbeef", "data chat happens on Thursdays", "data_use", "ben"],
+        ],
+    )  # fmt: skip
+    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana")
+    assert result.exit_code == 0, result.stderr
+    assert "1 row(s) name a segment that is not in their transcript (edited since?)" in result.stderr
+    assert "the file's coder column names ben; every row was imported for ana" in result.stderr
+    spoken = [s for s in open_project(root).corpus.segments if not s.skipped]
+    assert codings_of(root) == [(spoken[1].id, "data_use", "")]
+
+
+def test_export_codings_xlsx_needs_a_file(make_project, cli):
+    root = project_root(make_project)
+    result = cli("-C", root, "export", "codings", "--format", "xlsx")
+    assert result.exit_code == 1
+    assert "--format xlsx needs a file: add -o FILE" in result.stderr
+    assert result.stdout == ""
+
+
+def test_attributes_csv_may_be_semicolon_separated(make_project):
+    root = project_root(make_project)
+    (root / "transcripts" / "attributes.csv").write_bytes(
+        "transcript;school;note\r\nmesa-verde/teacher-01;École Nord;a, b\r\n".encode("cp1252")
+    )
+    attributes = open_project(root).corpus.by_id["mesa-verde/teacher-01"].attributes
+    assert attributes["school"] == "École Nord" and attributes["note"] == "a, b"

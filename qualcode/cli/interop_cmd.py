@@ -9,8 +9,10 @@ import click
 from qualcode.analysis.retrieval import CODING_KEYS, coding_rows
 from qualcode.cli.common import OUTPUT, emit, format_option, pass_study, write_output
 from qualcode.coding.identity import resolve_coder
+from qualcode.common.spreadsheet import to_xlsx
 from qualcode.common.tabular import to_csv, to_json
-from qualcode.interop.codings_table import import_codings
+from qualcode.errors import InputError
+from qualcode.interop.codings_table import import_codings, read_table
 
 
 @click.group("import")
@@ -66,10 +68,13 @@ def import_qdpx_cmd(ctx, file, into):
 @click.option("--skip-bad", is_flag=True, help="Import the good rows even when some rows are bad.")
 @pass_study
 def import_codings_cmd(study, file, coder, skip_bad):
-    """Import codings from a CSV or XLSX file with columns transcript, quote, code[, memo].
+    """Import codings from a CSV or XLSX file with columns transcript, quote, code[, memo, segment].
 
-    Each quote is anchored to the segment(s) containing it (exact, then fuzzy). Every bad row is
-    listed with its row number; nothing is imported unless --skip-bad.
+    CSV may be separated by commas, semicolons or tabs, in UTF-8, Windows-1252 or Latin-1 (found
+    and said on stderr). A row whose segment is still in its transcript codes that segment (so a
+    file from `export codings` imports as it was); otherwise its quote is anchored to the
+    segment(s) containing it (exact, then fuzzy). Every bad row is listed with its row number;
+    nothing is imported unless --skip-bad.
 
     \b
     Example:
@@ -78,7 +83,13 @@ def import_codings_cmd(study, file, coder, skip_bad):
     coder = resolve_coder(coder, cwd=study.root)
     path = file.resolve()
     display = study.display(path)
-    result = import_codings(study.store, study.corpus, study.codebook, path, display, coder, skip_bad=skip_bad)
+    table = read_table(path, display)
+    click.echo(f"read {display} as {table.described}", err=True)
+    for note in table.notes:
+        click.echo(f"note: {note}", err=True)
+    result = import_codings(
+        study.store, study.corpus, study.codebook, path, display, coder, skip_bad=skip_bad, table=table
+    )
     for problem in result.problems:
         click.echo(f"skipped: {problem}", err=True)
     for row, score in result.fuzzy:
@@ -86,6 +97,18 @@ def import_codings_cmd(study, file, coder, skip_bad):
     for row in result.skipped_speaker_rows:
         click.echo(
             f"row {row}: the quote is in an interviewer turn (speakers_to_skip); coded but not counted", err=True
+        )
+    if result.stale_segment_rows:
+        click.echo(
+            f"{len(result.stale_segment_rows)} row(s) name a segment that is not in their transcript (edited since?); "
+            "anchored by their quote instead",
+            err=True,
+        )
+    if result.other_coders:
+        click.echo(
+            f"note: the file's coder column names {', '.join(result.other_coders)}; every row was imported "
+            f"for {coder} (export and import one coder at a time to keep coders apart)",
+            err=True,
         )
     click.echo(
         f"imported {result.added} coding(s) from {result.rows} row(s) for {coder}"
@@ -134,37 +157,49 @@ def export_qdpx_cmd(study, output):
 
 @export.command("codings")
 @click.option("--coder", "coders", multiple=True, metavar="NAME", help="Only this coder (repeatable). Default: all.")
-@format_option("csv", "json", default="csv")
+@format_option("csv", "json", "xlsx", default="csv")
 @click.option(
     "-o",
     "--output",
     type=OUTPUT,
     metavar="FILE",
-    help="Write to FILE instead of stdout (a relative path is inside the project).",
+    help="Write to FILE instead of stdout (a relative path is inside the project; required for xlsx).",
 )
 @pass_study
 def export_codings(study, coders, fmt, output):
-    """Export one row per coding with its quote and every transcript attribute.
+    """Export one row per coding with its quote and every transcript attribute (csv, json or xlsx).
 
     Columns: transcript, case, segment, speaker, code, coder, source, quote, memo, time_start,
     time_end (seconds, where the transcript has times), then the
-    attributes. CSV cells are protected against spreadsheet formula injection.
+    attributes. CSV and XLSX cells are protected against spreadsheet formula injection; in XLSX,
+    control characters are removed and a text longer than a cell holds (32,767 characters) is
+    cut, each said on stderr. `import codings` reads the file back.
 
     \b
-    Example:
+    Examples:
       qualcode export codings --format csv -o codings.csv
+      qualcode export codings --format xlsx --coder ana -o exports/ana.xlsx
     """
+    if fmt == "xlsx" and not output:
+        raise InputError("--format xlsx needs a file: add -o FILE, e.g. -o exports/codings.xlsx")
     rows = coding_rows(study.corpus, study.load_codings(coders or None))
+    columns = [*CODING_KEYS, *[k for k in (rows[0] if rows else {}) if k not in CODING_KEYS]]
+    notes: list[str] = []
+    data: str | bytes
     if fmt == "json":
-        text = to_json(rows)
+        data = to_json(rows)
+    elif fmt == "xlsx":
+        data = to_xlsx(rows, columns, sheet="codings", freeze="A2", notes=notes)
     else:
-        extra = [k for k in (rows[0] if rows else {}) if k not in CODING_KEYS]
-        text = to_csv(rows, [*CODING_KEYS, *extra])
+        data = to_csv(rows, columns)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     if output:
-        path = write_output(study, output, text)
+        path = write_output(study, output, data)
         click.echo(f"wrote {len(rows)} coding(s) to {study.display(path)}", err=True)
     else:
-        emit(text)
+        assert isinstance(data, str)
+        emit(data)
 
 
 COMMANDS = [import_, export]

@@ -10,7 +10,8 @@ import pandas as pd
 from qualcode.analysis.matrix import MEASURES, build_matrix, cooccurrence, matrix_json
 from qualcode.cli.common import OUTPUT, coders_option, emit, format_option, pass_study, split_names, write_output
 from qualcode.codebook.model import LEVELS, Codebook
-from qualcode.common.tabular import safe_cell, to_csv, to_json, to_markdown, to_table, to_xlsx
+from qualcode.common.spreadsheet import to_xlsx
+from qualcode.common.tabular import safe_cell, to_csv, to_json, to_markdown, to_table
 from qualcode.errors import InputError
 
 FORMATS = ("table", "csv", "json", "markdown", "xlsx")

@@ -101,23 +101,6 @@ def to_markdown(rows: Sequence[dict], columns: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def to_xlsx(rows: Sequence[dict], columns: Sequence[str], sheet: str, freeze: str | None = None) -> bytes:
-    """An XLSX workbook of one sheet; text cells are formula-safe (see :func:`safe_cell`)."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    ws = book.active
-    ws.title = sheet
-    ws.append([safe_cell(c) for c in columns])
-    for row in rows:
-        ws.append([row[c] if isinstance(row[c], (int, float)) else safe_cell(row[c]) for c in columns])
-    if freeze:
-        ws.freeze_panes = freeze
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def format_clock(seconds: float | None) -> str | None:
     """Seconds from the start of a recording as ``h:mm:ss`` (``751`` -> ``0:12:31``); None stays None."""
     if seconds is None:

@@ -6,9 +6,9 @@
 empty cells; every cell is formula-safe (:func:`~qualcode.common.tabular.safe_cell`). Exclude
 keywords, patterns, colours, GUIDs and ``exclusive`` are not part of the table.
 
-**Import** (:func:`read_codebook_table`): a CSV (any encoding
-:func:`~qualcode.study.transcripts.decode` accepts; separated by ``,``, ``;`` or tabs, whichever
-the header row uses most) or the first sheet of an XLSX workbook, in one of these shapes (column
+**Import** (:func:`read_codebook_table`): a CSV (encoding and
+separator found by :func:`~qualcode.common.spreadsheet.read_sheet`: UTF-8, UTF-16, Windows-1252
+or Latin-1; ``,``, ``;`` or tabs) or the first sheet of an XLSX workbook, in one of these shapes (column
 names in any case, surrounding spaces ignored):
 
 * qualcode's own columns, with at least ``id`` or ``label``;
@@ -32,18 +32,16 @@ spreadsheet shows them (the header is row 1). Nothing is written.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.codebook.model import ID_PATTERN, Code, Codebook
 from qualcode.common.didyoumean import hint
-from qualcode.common.tabular import safe_cell, to_csv, to_xlsx
+from qualcode.common.spreadsheet import cell_text, read_sheet, to_xlsx
+from qualcode.common.tabular import to_csv
 from qualcode.errors import ImportFileError, Problem
 from qualcode.interop.refi.codebook import slug
-from qualcode.study.transcripts import decode
 
 COLUMNS = ("id", "parent", "label", "definition", "include", "exclude", "examples", "keywords")
 #: The column names read into each field of a code, most preferred first.
@@ -60,8 +58,6 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 _ACCEPTED = "at least one of id, label, name or tag, and can also name parent, " + ", ".join(
     name for field_name in COLUMNS[3:] for name in _ALIASES[field_name]
 )
-_XLSX_SUFFIXES = (".xlsx", ".xlsm")
-_DELIMITERS = (",", ";", "\t")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -176,64 +172,8 @@ def read_codebook_table(path: Path, display: str) -> tuple[Codebook, list[str]]:
 
 def _records(path: Path, display: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
     """Every row of the file as ``(row number, cell texts)``, and notes on how it was decoded."""
-    if not path.is_file():
-        raise ImportFileError(f"{display}: file not found")
-    if path.suffix.lower() in _XLSX_SUFFIXES:
-        return _xlsx_records(path, display), []
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFileError(f"{display}: cannot read the file ({exc.strerror})") from None
-    try:
-        text, warning = decode(data, display)
-    except ValueError:
-        raise ImportFileError(
-            f"{display}: not a CSV file (it holds binary data); save the table as CSV (UTF-8) or XLSX"
-        ) from None
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
-    try:
-        # Numbered by record, not by line: a cell with line breaks is still one spreadsheet row.
-        records = [(number, [_text(value) for value in row]) for number, row in enumerate(reader, start=1)]
-    except csv.Error as exc:
-        raise ImportFileError(f"{display}:{reader.line_num}: not readable as CSV ({exc})") from None
-    return records, [warning] if warning else []
-
-
-def _xlsx_records(path: Path, display: str) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for broken files
-        raise ImportFileError(
-            f"{display}: not a readable XLSX workbook ({exc.__class__.__name__}); "
-            "save it again from your spreadsheet program"
-        ) from None
-    try:
-        if not workbook.worksheets:
-            return []
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        return [(number, [_text(value) for value in row]) for number, row in enumerate(rows, start=1)]
-    finally:
-        workbook.close()
-
-
-def _delimiter(text: str) -> str:
-    """The separator the header line uses most (``,`` when it uses none): European spreadsheets write ``;``."""
-    header = text.split("\n", 1)[0]
-    return max(_DELIMITERS, key=header.count)
-
-
-def _text(value: object) -> str:
-    """A cell as stripped text, without the ``'`` that :func:`safe_cell` puts before a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value)
-    if text.startswith("'") and safe_cell(text[1:]) == text:
-        text = text[1:]
-    return text.strip()
+    sheet = read_sheet(path, display)
+    return [(number, [cell_text(value) for value in row]) for number, row in sheet.rows], sheet.notes
 
 
 def _columns(names: Sequence[str]) -> tuple[dict[str, int], list[str]]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.common.didyoumean import hint
+from qualcode.common.spreadsheet import detect_delimiter
 from qualcode.common.yamlfile import LineDict, load_yaml, scalar_to_str
 from qualcode.errors import Problem, UnreadableFileError
 from qualcode.study.formats import EXTENSIONS, Cue, reader_for
@@ -214,6 +215,13 @@ def read_transcript(
     return result
 
 
+def _attributes_delimiter(text: str) -> str:
+    """``;`` or tab when the table uses it (European Excel) and it yields a ``transcript`` column, else ``,``."""
+    found = detect_delimiter(text)
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=found), [])
+    return found if "transcript" in [h.strip() for h in header] else ","
+
+
 def read_attributes_csv(
     path: Path, display: str
 ) -> tuple[dict[str, tuple[int, dict[str, str]]], list[Problem], list[str]]:
@@ -231,7 +239,7 @@ def read_attributes_csv(
         return rows, [Problem(display, 0, str(exc))], warnings
     if warning:
         warnings.append(warning)
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=_attributes_delimiter(text))
     try:
         header = next(reader)
     except StopIteration:
