@@ -14,6 +14,9 @@ from qualcode.common.tabular import to_csv, to_json
 from qualcode.errors import InputError
 from qualcode.interop.codings_table import import_codings, read_table
 
+#: How many "changed to fit XLSX" notes are printed before the rest are counted.
+_NOTES_SHOWN = 5
+
 
 @click.group("import")
 def import_():
@@ -192,8 +195,10 @@ def export_codings(study, coders, fmt, output):
         data = to_xlsx(rows, columns, sheet="codings", freeze="A2", notes=notes)
     else:
         data = to_csv(rows, columns)
-    for note in notes:
+    for note in notes[:_NOTES_SHOWN]:
         click.echo(f"note: {note}", err=True)
+    if len(notes) > _NOTES_SHOWN:
+        click.echo(f"note: and {len(notes) - _NOTES_SHOWN} more cell(s) changed to fit XLSX", err=True)
     if output:
         path = write_output(study, output, data)
         click.echo(f"wrote {len(rows)} coding(s) to {study.display(path)}", err=True)

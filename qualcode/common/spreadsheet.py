@@ -3,11 +3,12 @@
 **Reading** (:func:`read_sheet`): a CSV file or the first sheet of an XLSX workbook as rows of
 cell texts, numbered as a spreadsheet shows them (the header is row 1; a CSV cell with line
 breaks is still one row). For CSV the bytes are decoded as UTF-8 (with or without a byte-order
-mark), UTF-16 with a byte-order mark (Excel's "Unicode text"), else Windows-1252 (Excel on
-Windows), else Latin-1; the separator is one of comma, semicolon (European Excel) and tab, found
-by :class:`csv.Sniffer` restricted to those three and checked against the header row (the one
-the header row uses most when the sniffer cannot tell). :attr:`Sheet.described` says what was
-found ("semicolon-separated, Windows-1252") so a command can tell the user.
+mark), UTF-16 or UTF-32 with a byte-order mark (Excel's "Unicode text" is UTF-16), else
+Windows-1252 (Excel on Windows), else Latin-1; the separator is one of comma, semicolon
+(European Excel) and tab, found by :class:`csv.Sniffer` restricted to those three and checked
+against the header row (the one the header row uses most when the sniffer cannot tell).
+:attr:`Sheet.described` says what was found ("semicolon-separated, Windows-1252") so a command
+can tell the user.
 
 **Writing** (:func:`to_xlsx`): one sheet, header first. Text cells are formula-safe
 (:func:`~qualcode.common.tabular.safe_cell`), characters XLSX cannot hold (control characters
@@ -36,7 +37,9 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CELL_LIMIT = 32_767
 #: The separators a CSV file may use, with the word used to describe them.
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
-_BOMS = (
+_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
     (codecs.BOM_UTF8, "utf-8", "UTF-8 with byte-order mark"),
     (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
     (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
