@@ -6,10 +6,10 @@
 empty cells; every cell is formula-safe (:func:`~qualcode.common.tabular.safe_cell`). Exclude
 keywords, patterns, colours, GUIDs and ``exclusive`` are not part of the table.
 
-**Import** (:func:`read_codebook_table`): a CSV (encoding and
-separator found by :func:`~qualcode.common.spreadsheet.read_sheet`: UTF-8, UTF-16, Windows-1252
-or Latin-1; ``,``, ``;`` or tabs) or the first sheet of an XLSX workbook, in one of these shapes (column
-names in any case, surrounding spaces ignored):
+**Import** (:func:`read_codebook_table`): a CSV (encoding and separator found by
+:func:`~qualcode.common.spreadsheet.read_sheet`: UTF-8, UTF-16, Windows-1252 or Latin-1; ``,``,
+``;`` or tabs) or the first sheet of an XLSX workbook, in one of these shapes (column names in
+any case, surrounding spaces ignored):
 
 * qualcode's own columns, with at least ``id`` or ``label``;
 * ``name`` / ``description`` (code lists from NVivo, MAXQDA…), optionally ``parent``;
