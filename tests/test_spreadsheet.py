@@ -55,6 +55,13 @@ def test_spreadsheet_binary_csv_is_a_clear_error(tmp_path):
         read_sheet(path, "old.csv")
 
 
+def test_spreadsheet_workbook_named_csv_is_a_clear_error(tmp_path):
+    path = tmp_path / "codings.csv"
+    path.write_bytes(to_xlsx([{"a": "1"}], ["a"], sheet="s"))
+    with pytest.raises(ImportFileError, match=r"^codings.csv: this is a zip file \(an XLSX workbook"):
+        read_sheet(path, "codings.csv")
+
+
 def test_spreadsheet_xlsx_cells_are_safe_clean_and_fit(tmp_path):
     rows = [
         {"text": "=1+2", "n": 3, "none": None},

@@ -89,6 +89,11 @@ def _decode(data: bytes, display: str) -> tuple[str, str, list[str]]:
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(codec, errors="replace"), name, []
+    if data.startswith(b"PK\x03\x04"):
+        raise ImportFileError(
+            f"{display}: this is a zip file (a workbook such as XLSX), not CSV; "
+            "save the sheet as CSV, or as XLSX with the .xlsx extension"
+        )
     if b"\x00" in data[:8192]:
         raise ImportFileError(
             f"{display}: not a CSV file (it holds binary data); save the table as CSV (UTF-8) or XLSX"
