@@ -58,7 +58,7 @@ def test_spreadsheet_binary_csv_is_a_clear_error(tmp_path):
 def test_spreadsheet_workbook_named_csv_is_a_clear_error(tmp_path):
     path = tmp_path / "codings.csv"
     path.write_bytes(to_xlsx([{"a": "1"}], ["a"], sheet="s"))
-    with pytest.raises(ImportFileError, match=r"^codings.csv: this is a zip file \(an XLSX workbook"):
+    with pytest.raises(ImportFileError, match=r"^codings.csv: this is a zip file \(a workbook such as XLSX\), not CSV"):
         read_sheet(path, "codings.csv")
 
 
