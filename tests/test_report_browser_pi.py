@@ -216,7 +216,7 @@ def test_browser_quotes_show_participants_and_notes_and_memos_are_linked(open_pa
     memo = page.locator("#memo-1")
     assert page.evaluate("location.hash") == "#memo-1"
     assert memo.is_visible() and memo.locator("h3").inner_text() == f"Data {SCRIPT_PAYLOAD}"
-    assert memo.locator(".memo-body").inner_text() == f"Benchmarks drive the meetings.\n{IMG_PAYLOAD}"
+    assert memo.locator(".memo-body").inner_text() == f"Benchmarks drive the meetings. {IMG_PAYLOAD}"
     assert page.locator("#code-data_use .memo-links a").get_attribute("href") == "#memo-1"
     assert page.evaluate("document.querySelectorAll('img').length") == 0
     assert page.evaluate("document.scripts.length") == 2

@@ -110,7 +110,9 @@ def test_report_shows_memos_linked_from_the_codes_they_cite(make_project, cli):
     tree = lxml.html.fromstring(html)
     memo = tree.get_element_by_id("memo-1")
     assert memo.xpath("h3")[0].text_content() == f"Coaching {IMG_PAYLOAD}"
-    assert memo.xpath('.//div[@class="memo-body"]')[0].text_content() == f"Coaches **build** trust.\n{SCRIPT_PAYLOAD}"
+    body = memo.xpath('.//div[@class="memo-body"]')[0]
+    assert [p.text_content() for p in body.xpath("p")] == [f"Coaches build trust. {SCRIPT_PAYLOAD}"]
+    assert [b.text for b in body.xpath("p/strong")] == ["build"]
     assert [a.get("href") for a in memo.xpath('.//p[@class="memo-codes"]/a')] == [
         "#code-coaching",
         "#code-collaborative_pl",
@@ -127,6 +129,18 @@ def test_report_shows_memos_linked_from_the_codes_they_cite(make_project, cli):
 def test_report_without_memos_has_no_memo_section(make_project, cli):
     tree = lxml.html.fromstring(_html(build_study(make_project).root, cli))
     assert tree.xpath('//*[@id="memos-section"]') == []
+
+
+def test_memo_markdown_is_data_never_markup():
+    from qualcode.report.markdown import markdown_blocks
+
+    text = "# Title *x*\n\nA **bold** line\nwrapped `code`.\n\n- one\n  more\n- <b>two</b>\n\nEnd *it*."
+    assert markdown_blocks(text) == [
+        {"kind": "h", "spans": [("", "Title "), ("i", "x")]},
+        {"kind": "p", "spans": [("", "A "), ("b", "bold"), ("", " line wrapped "), ("c", "code"), ("", ".")]},
+        {"kind": "ul", "items": [[("", "one more")], [("", "<b>two</b>")]]},
+        {"kind": "p", "spans": [("", "End "), ("i", "it"), ("", ".")]},
+    ]
 
 
 # -- 15: filters on every attribute ----------------------------------------------------------------

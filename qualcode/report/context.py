@@ -24,6 +24,7 @@ from qualcode.analysis.ordering import natural_key
 from qualcode.analysis.selection import SUGGESTIONS_CODER, Selection
 from qualcode.codebook.model import Codebook
 from qualcode.report.format import BINS, format_clock, format_value, heat_bin
+from qualcode.report.markdown import markdown_blocks
 from qualcode.study.attributes import MISSING, PARTICIPANT_ATTRIBUTE, attribute_value
 from qualcode.study.corpus import Corpus
 
@@ -326,6 +327,7 @@ def _memos(memos: Sequence[Mapping[str, Any]], book: Codebook, codes: list[dict[
                 "date": str(memo.get("date", "")),
                 "file": str(memo.get("file", "")),
                 "body": str(memo.get("body", "")),
+                "blocks": markdown_blocks(str(memo.get("body", ""))),
                 "codes": cited,
             }
         )
