@@ -78,6 +78,9 @@ def test_reconciled_coders_are_found_from_the_log_or_the_reconcile_memos(make_pr
     assert reconciled_coders(study.store) == {"ana-ben": ("ana", "ben")}
     (root / "codings" / "log" / "ana-ben.jsonl").unlink()  # a store whose log was not kept
     assert reconciled_coders(open_project(root).store) == {"ana-ben": ("ana", "ben")}
+    (root / "codings" / "log" / "ana.jsonl").write_text("{not json\n", encoding="utf-8")  # nor a readable log
+    assert reconciled_coders(open_project(root).store) == {"ana-ben": ("ana", "ben")}
+    assert reconciled_coders(open_project(build_study(make_project, name="plain").root).store) == {}
 
 
 # -- 14: participant ids, notes, memos -----------------------------------------------------------

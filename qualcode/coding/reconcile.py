@@ -19,7 +19,7 @@ from qualcode.coding.records import Coding, DoneMark, coder_slug, now
 from qualcode.coding.resolve import load_codings
 from qualcode.coding.store import CodingStore
 from qualcode.common.didyoumean import hint
-from qualcode.errors import InputError, ReconcileError, UnknownCodeError
+from qualcode.errors import InputError, ReconcileError, StoreError, UnknownCodeError
 from qualcode.study.corpus import Corpus
 from qualcode.study.segment import Segment
 
@@ -217,7 +217,11 @@ def reconciled_coders(store: CodingStore) -> dict[str, tuple[str, ...]]:
     (``reconciled from ana and ben: ...``).
     """
     found: dict[str, tuple[str, ...]] = {}
-    for entry in store.read_log():
+    try:
+        entries = store.read_log()
+    except StoreError:  # a damaged audit log is reported by `check`; the memos still tell
+        entries = []
+    for entry in entries:
         if entry.get("action") == "reconcile_start" and isinstance(entry.get("coders"), list) and entry.get("coder"):
             found[str(entry["coder"])] = tuple(str(c) for c in entry["coders"])
     for file in store.read_all():
