@@ -200,3 +200,12 @@ def test_case_order_must_be_a_list(make_project):
     root = make_project({}, config="case_order: District 1\n", name="bad")
     with pytest.raises(ConfigError, match=r"qualcode.yaml:1: 'case_order' must be a list of cases"):
         open_project(root).config
+
+
+def test_case_cards_list_transcripts_naturally(make_project):
+    transcripts = {
+        f"north/p{n}.txt": f"---\ncase: North\n---\nInterviewer: Q?\n\nAna: We use data.\n" for n in (10, 2, 1)
+    }
+    study = open_project(make_project(transcripts, name="cards"))
+    context = report_context(study.corpus, study.codebook, study.select())
+    assert [t["id"] for t in context["cases"][0]["transcripts"]] == ["north/p1", "north/p2", "north/p10"]

@@ -187,7 +187,7 @@ def _case_profiles(
     top_share = build_matrix(corpus, book, selection.codings, measure="share", level="top")
     profiles = []
     for col, case in enumerate(columns):
-        members = [t for t in transcripts if t["col"] == col]
+        members = sorted((t for t in transcripts if t["col"] == col), key=lambda t: natural_key(t["id"]))
         themes: list[dict[str, Any]] = [
             {
                 "code": codes[code_index[c]],
