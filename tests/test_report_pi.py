@@ -204,7 +204,7 @@ def test_case_order_must_be_a_list(make_project):
 
 def test_case_cards_list_transcripts_naturally(make_project):
     transcripts = {
-        f"north/p{n}.txt": f"---\ncase: North\n---\nInterviewer: Q?\n\nAna: We use data.\n" for n in (10, 2, 1)
+        f"north/p{n}.txt": "---\ncase: North\n---\nInterviewer: Q?\n\nAna: We use data.\n" for n in (10, 2, 1)
     }
     study = open_project(make_project(transcripts, name="cards"))
     context = report_context(study.corpus, study.codebook, study.select())
