@@ -283,7 +283,7 @@ def test_browser_attack_strings_stay_text(open_report, make_project, tmp_path):
     page.select_option('select[data-filter="role"]', IMG_PAYLOAD)
     cell(page, "data_use", 1).click()  # Alder (the <script> case sorts first)
     assert shown_quotes(page) == [f"We look at the benchmark data together. {SCRIPT_PAYLOAD} {IMG_PAYLOAD}"]
-    assert page.locator("#panel-quotes .meta span").all_inner_texts()[1] == IMG_PAYLOAD
+    assert page.locator("#panel-quotes .meta span").all_inner_texts()[1:3] == ["participant A-T1", IMG_PAYLOAD]
     page.select_option('select[data-filter="role"]', "")
     cell(page, "family", 0).click()
     assert page.locator("#panel-title").inner_text() == f"{IMG_PAYLOAD}{SCRIPT_PAYLOAD} · {SCRIPT_PAYLOAD}"

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from qualcode.analysis.ordering import natural_key
 from qualcode.codebook.model import Codebook
 from qualcode.coding.records import Coding
 from qualcode.common.didyoumean import hint
@@ -95,11 +96,15 @@ def coded_pairs(
 
 
 def _column_index(corpus: Corpus, by: Sequence[str]) -> pd.Index:
-    def order(value: str) -> tuple[bool, str, str]:
-        return (value == MISSING, value.casefold(), value)
+    # Natural order (P2 before P10), the project's case_order first for the case attribute.
+    def order(value: str, name: str) -> tuple:
+        listed = corpus.case_order if name == corpus.case_attribute else ()
+        if value in listed:
+            return (0, listed.index(value))
+        return (1, natural_key(value))
 
     values = {tuple(attribute_value(t.attributes, name) for name in by) for t in corpus.transcripts}
-    ordered = sorted(values, key=lambda combo: tuple(order(v) for v in combo))
+    ordered = sorted(values, key=lambda combo: tuple(order(v, n) for v, n in zip(combo, by)))
     if len(by) == 1:
         return pd.Index([combo[0] for combo in ordered], name=by[0])
     return pd.MultiIndex.from_tuples(ordered, names=list(by))

@@ -399,6 +399,31 @@ class Study:
             suggestions = self.suggest(min_score=min_score)
         return select(codings, suggestions if include_suggestions else None, min_score)
 
+    def reconciled_coders(self, named: Coders = None) -> dict[str, tuple[str, ...]]:
+        """Coders made by ``reconcile`` -> the coders they merge, leaving out those ``named``
+        (a reconciled coder named explicitly is compared like any other)."""
+        from qualcode.coding.reconcile import reconciled_coders
+        from qualcode.coding.records import coder_slug
+
+        wanted = {coder_slug(c) for c in (split_coders(named) if isinstance(named, str) else named or ())}
+        return {c: v for c, v in reconciled_coders(self.store).items() if coder_slug(c) not in wanted}
+
+    def memo_texts(self) -> list[dict[str, object]]:
+        """The analytic memos for the report: title, author, date, codes, file and body."""
+        from qualcode.coding.memos import list_memos, memo_body
+
+        return [
+            {
+                "title": m.title,
+                "author": m.author,
+                "date": m.date,
+                "codes": m.codes,
+                "file": self.display(m.path),
+                "body": memo_body(m),
+            }
+            for m in list_memos(self.project.memos_dir, self.display, self.warning)
+        ]
+
     # -- the public data frames (see "Using qualcode from Python" in the README) -----------------
     def segments(self) -> pd.DataFrame:
         """One row per segment: id, transcript, case, speaker, start, end, text, skipped, + attributes."""

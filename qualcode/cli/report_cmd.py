@@ -37,16 +37,18 @@ DEFAULT_OUTPUT = "reports/cross-case.html"
     "filters",
     multiple=True,
     metavar="ATTR",
-    help="Attribute readers can filter the matrix by (repeatable). Default: role.",
+    help="Attribute readers can filter the matrix by (repeatable). Default: every transcript attribute.",
 )
 @pass_study
 def report(study, output, coders, include_suggestions, min_score, filters):
     """Write the cross-case report: one HTML file that opens offline in any browser.
 
     It holds the study's numbers and provenance, the themes x cases heatmap (switchable
-    measure, themes or sub-themes, filter by role) with the quotes behind every cell, the
-    co-occurrence matrix, a profile per case, a page per code, agreement between the coders
-    (with two or more) and the codebook. Everything is
+    measure, themes or sub-themes, filters on every transcript attribute) with the quotes
+    behind every cell (searchable, with their coding notes, to copy or save as CSV), the
+    co-occurrence matrix, a profile per case, a page per code, agreement between the
+    independent coders (with two or more; a coder made by reconcile is left out unless named
+    in --coders), the analytic memos and the codebook. Everything is
     inline (no network access), so it can be e-mailed or copied to a USB stick as is.
 
     \b
@@ -59,7 +61,15 @@ def report(study, output, coders, include_suggestions, min_score, filters):
 
     check_min_score(include_suggestions)
     selection = study.select(coders, include_suggestions, min_score)
-    html = build_report(study.corpus, study.codebook, selection, filters=list(filters) or None, agreement=AUTO)
+    html = build_report(
+        study.corpus,
+        study.codebook,
+        selection,
+        filters=list(filters) or None,
+        agreement=AUTO,
+        reconciled=study.reconciled_coders(named=coders),
+        memos=study.memo_texts(),
+    )
     path = write_output(study, output, html)
     size = len(html.encode("utf-8")) / 1024
     click.echo(f"wrote {study.display(path)} ({size:.0f} KB); open it in a browser", err=True)

@@ -92,3 +92,18 @@ def list_memos(folder: Path, display: Callable[[Path], str], warn: Callable[[str
         )
     memos.sort(key=lambda m: (m.date, m.path.name), reverse=True)
     return memos
+
+
+def memo_body(memo: Memo) -> str:
+    """The memo's Markdown text without its front matter (and without a first ``# heading``
+    repeating the title), as the report shows it."""
+    text = memo.path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+    if text.startswith("---\n"):
+        end = text.find("\n---", 4)
+        if end != -1:
+            text = text[end + 4 :]
+    text = text.strip("\n")
+    first, _, rest = text.partition("\n")
+    if first.startswith("# ") and first[2:].strip() == memo.title.strip():
+        text = rest.strip("\n")
+    return text.strip()

@@ -19,7 +19,7 @@ from qualcode.coding.records import Coding, DoneMark, coder_slug, now
 from qualcode.coding.resolve import load_codings
 from qualcode.coding.store import CodingStore
 from qualcode.common.didyoumean import hint
-from qualcode.errors import InputError, ReconcileError, UnknownCodeError
+from qualcode.errors import InputError, ReconcileError, StoreError, UnknownCodeError
 from qualcode.study.corpus import Corpus
 from qualcode.study.segment import Segment
 
@@ -204,3 +204,31 @@ def keep_all(plan: Plan, union: bool) -> dict[str, tuple[frozenset[str], str]]:
         assert kept is not None  # only "q" gives None
         decisions[dispute.segment.id] = (kept, answer)
     return decisions
+
+
+_MEMO_PREFIX = "reconciled from "
+
+
+def reconciled_coders(store: CodingStore) -> dict[str, tuple[str, ...]]:
+    """Coders made by ``qualcode reconcile`` -> the two coders they were reconciled from.
+
+    Read from the audit log (the ``reconcile_start`` entry a reconciliation writes first); a
+    coder file without its log counts when every coding carries the memo reconcile gives it
+    (``reconciled from ana and ben: ...``).
+    """
+    found: dict[str, tuple[str, ...]] = {}
+    try:
+        entries = store.read_log()
+    except StoreError:  # a damaged audit log is reported by `check`; the memos still tell
+        entries = []
+    for entry in entries:
+        if entry.get("action") == "reconcile_start" and isinstance(entry.get("coders"), list) and entry.get("coder"):
+            found[str(entry["coder"])] = tuple(str(c) for c in entry["coders"])
+    for file in store.read_all():
+        memos = [c.memo or "" for c in file.codings.values()]
+        if file.coder in found or not memos or not all(m.startswith(_MEMO_PREFIX) and ":" in m for m in memos):
+            continue
+        sources = memos[0][len(_MEMO_PREFIX) :].split(":", 1)[0].split(" and ")
+        if len(sources) == 2:
+            found[file.coder] = tuple(s.strip() for s in sources)
+    return found

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -19,9 +20,11 @@ import pandas as pd
 from qualcode import __version__
 from qualcode.analysis.agreement import report_section
 from qualcode.analysis.matrix import build_matrix, cooccurrence, totals
+from qualcode.analysis.ordering import natural_key
 from qualcode.analysis.selection import SUGGESTIONS_CODER, Selection
 from qualcode.codebook.model import Codebook
 from qualcode.report.format import BINS, format_clock, format_value, heat_bin
+from qualcode.report.markdown import markdown_blocks
 from qualcode.study.attributes import MISSING, PARTICIPANT_ATTRIBUTE, attribute_value
 from qualcode.study.corpus import Corpus
 
@@ -45,6 +48,7 @@ def _codes(book: Codebook) -> tuple[list[dict[str, Any]], dict[str, int]]:
             "parent": index[code.parent] if code.parent else -1,
             "depth": book.depth(code.id),
             "color": book.color_of(code.id),
+            "memos": [],
         }
         for code in codes
     ]
@@ -70,6 +74,10 @@ def _quotes(
             start, end = max(item.start - segment.start, 0), min(item.end - segment.start, len(segment.text))
             if start < end:
                 evidence[segment.id].append([start, end, code_index[suggestion.code], str(item.rule)])
+    notes: dict[str, list[list[str]]] = defaultdict(list)
+    for note in selection.hand.notes:
+        if note.segment in applied and note.text.strip():
+            notes[note.segment].append([note.coder, note.text])
     coders = {name: i for i, name in enumerate(selection.coders)}
     segments = sorted(
         (corpus.segment_index[s] for s in applied), key=lambda s: (transcript_index[s.transcript], s.index)
@@ -88,6 +96,7 @@ def _quotes(
                 "g": [code_index[c] for c in ordered if by_code[c] == {SUGGESTIONS_CODER}],
                 "k": sorted({coders[name] for names in by_code.values() for name in names if name in coders}),
                 "e": sorted(evidence.get(segment.id, [])),
+                "nt": notes.get(segment.id, []),
             }
         )
     return out
@@ -178,7 +187,7 @@ def _case_profiles(
     top_share = build_matrix(corpus, book, selection.codings, measure="share", level="top")
     profiles = []
     for col, case in enumerate(columns):
-        members = [t for t in transcripts if t["col"] == col]
+        members = sorted((t for t in transcripts if t["col"] == col), key=lambda t: natural_key(t["id"]))
         themes: list[dict[str, Any]] = [
             {
                 "code": codes[code_index[c]],
@@ -260,6 +269,71 @@ def _study_numbers(
     return [(label, f"{value:,}") for label, value in numbers]
 
 
+def _nested_agreement_rows(rows: list[dict[str, Any]], book: Codebook) -> list[dict[str, Any]]:
+    """The per-code rows in codebook order, each sub-code under its own parent: a parent with
+    no row of its own (no coder used it) gets a heading row (``"heading": True``)."""
+    order = {code.id: i for i, code in enumerate(book.walk())}
+    present = {row["code"] for row in rows if row.get("code") in order}
+    if not present:
+        return rows
+    out: list[dict[str, Any]] = []
+    shown: set[str] = set()
+    for row in sorted(rows, key=lambda r: order.get(r.get("code", ""), len(order))):
+        code = row.get("code", "")
+        if code in order and row.get("depth", 0):
+            ancestors = book.path_of(code).split("/")[:-1]
+            for depth, ancestor in enumerate(ancestors):
+                if ancestor not in shown and ancestor not in present:
+                    out.append({"code": ancestor, "label": book.by_id[ancestor].name, "depth": depth, "heading": True})
+                    shown.add(ancestor)
+        out.append(row)
+        shown.add(code)
+    return out
+
+
+def _agreement(
+    selection: Selection, corpus: Corpus, book: Codebook, reconciled: Mapping[str, Sequence[str]]
+) -> dict[str, Any] | None:
+    """The agreement section comparing the independent coders: a coder made by ``reconcile``
+    is left out (and named in ``excluded``)."""
+    made = [c for c in selection.hand.coders if c in reconciled]
+    hand = selection.hand
+    if made:
+        hand = hand.restricted([c for c in hand.coders if c not in reconciled])
+    section = report_section(hand, corpus, book)
+    if section is not None:
+        section["excluded"] = [_reconciled_label(c, reconciled[c]) for c in made]
+    return section
+
+
+def _reconciled_label(coder: str, sources: Sequence[str]) -> str:
+    return f"{coder} (reconciled from {' and '.join(sources)})"
+
+
+def _memos(memos: Sequence[Mapping[str, Any]], book: Codebook, codes: list[dict[str, Any]], index: dict[str, int]):
+    out = []
+    for number, memo in enumerate(memos):
+        cited = []
+        for code in memo.get("codes", []):
+            known = code in index
+            if known:
+                codes[index[code]]["memos"].append(number)
+            cited.append({"id": code, "label": book.by_id[code].name if known else code, "known": known})
+        out.append(
+            {
+                "anchor": f"memo-{number + 1}",
+                "title": str(memo.get("title", "")),
+                "author": str(memo.get("author", "")),
+                "date": str(memo.get("date", "")),
+                "file": str(memo.get("file", "")),
+                "body": str(memo.get("body", "")),
+                "blocks": markdown_blocks(str(memo.get("body", ""))),
+                "codes": cited,
+            }
+        )
+    return out
+
+
 #: Disagreements shown in the report; the rest are one command away.
 DISAGREEMENT_LIMIT = 200
 
@@ -275,20 +349,32 @@ def report_context(
     filters: list[str] | None = None,
     generated: str | None = None,
     agreement: dict[str, Any] | str | None = None,
+    reconciled: Mapping[str, Sequence[str]] | None = None,
+    memos: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """Everything the template needs. ``filters``: attributes offered as filters (default: role).
+    """Everything the template needs. ``filters``: attributes offered as filters (default: every
+    transcript attribute but the case attribute, which is the matrix's columns).
 
     ``agreement``: :data:`AUTO` compares the selection's hand coders when there are two or more
-    of them (:func:`qualcode.analysis.agreement.report_section`), as ``qualcode report`` does; a
-    dict of that function's data is used as given; None (the default) leaves the section out.
+    of them (:func:`qualcode.analysis.agreement.report_section`), as ``qualcode report`` does,
+    leaving out the coders in ``reconciled`` (coder -> the coders it was reconciled from, see
+    :func:`qualcode.coding.reconcile.reconciled_coders`); a dict of that function's data is used
+    as given; None (the default) leaves the section out. ``memos``: analytic memos as dicts
+    (title, author, date, codes, body, file), shown in their own section and linked from the
+    codes they cite.
     """
     corpus.require_transcripts()
+    reconciled = {c: tuple(v) for c, v in (reconciled or {}).items() if c in selection.hand_coders}
     if agreement == AUTO:
-        agreement = report_section(selection.hand, corpus, book)
+        agreement = _agreement(selection, corpus, book, reconciled)
+    if isinstance(agreement, dict):
+        agreement = {**agreement, "rows": _nested_agreement_rows(agreement.get("rows", []), book)}
+        agreement.setdefault("excluded", [])
     if filters is None:
-        filters = ["role"] if "role" in corpus.attribute_names else []
+        filters = sorted(corpus.attribute_names - {corpus.case_attribute}, key=natural_key)
     corpus.require_attributes(filters)
     codes, code_index = _codes(book)
+    memo_items = _memos(memos, book, codes, code_index)
     default = build_matrix(corpus, book, selection.codings, measure="segments", level="top")
     columns = [str(c) for c in default.columns]
     transcript_index = {t.id: i for i, t in enumerate(corpus.transcripts)}
@@ -306,11 +392,12 @@ def report_context(
         "coders": selection.coders,
         "filters": filters,
         "measures": MEASURE_LABELS,
+        "memos": [{"a": m["anchor"], "t": m["title"]} for m in memo_items],
     }
     filter_values = [
         {
             "name": name,
-            "options": sorted({t["f"][name] for t in transcripts}, key=lambda v: (v == MISSING, v.casefold())),
+            "options": sorted({t["f"][name] for t in transcripts}, key=natural_key),
         }
         for name in filters
     ]
@@ -324,6 +411,9 @@ def report_context(
             "codebook_file": book.display,
             "codebook_sha256": book.sha256,
             "coders": selection.hand_coders,
+            "coder_labels": [
+                _reconciled_label(c, reconciled[c]) if c in reconciled else c for c in selection.hand_coders
+            ],
             "suggestions": selection.include_suggestions,
             "min_score": selection.min_score,
             "segment_by": corpus.segment_by,
@@ -343,6 +433,7 @@ def report_context(
         "code_pages": _code_pages(corpus, book, selection, codes, code_index, exemplars, columns),
         "codebook": book,
         "agreement": agreement,
+        "memos": memo_items,
         "disagreement_limit": DISAGREEMENT_LIMIT,
         "data": data,
     }

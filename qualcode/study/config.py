@@ -39,6 +39,7 @@ class Config:
     transcripts: str = "transcripts"
     segment_by: str = "turn"
     case_attribute: str = "case"
+    case_order: tuple[str, ...] = ()
     speakers_to_skip: tuple[str, ...] = DEFAULT_SPEAKERS_TO_SKIP
     speaker_aliases: tuple[tuple[str, str], ...] = ()
     language: str = "en"
@@ -84,8 +85,8 @@ def parse_config(text: str, filename: str = CONFIG_FILE) -> Config:
         if problem:
             problems.append(Problem(filename, line, problem))
             continue
-        if key == "speakers_to_skip":
-            value = tuple(value)
+        if key in ("speakers_to_skip", "case_order"):
+            value = tuple(str(v).strip() for v in value) if key == "case_order" else tuple(value)
         elif key == "speaker_aliases":
             value = tuple((str(k).strip(), str(v).strip()) for k, v in value.items())
         elif key == "evaluation":
@@ -112,6 +113,9 @@ def _check_value(key: str, value: Any) -> str | None:
         if value not in SEGMENT_MODES:
             modes = ", ".join(SEGMENT_MODES)
             return f"'segment_by' must be one of {modes}, not '{value}'{hint(str(value), SEGMENT_MODES)}"
+    elif key == "case_order":
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) and str(v).strip() for v in value):
+            return "'case_order' must be a list of cases, e.g. [Bayview, Alder, Cedar]"
     elif key == "speakers_to_skip":
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             return "'speakers_to_skip' must be a list of speaker labels, e.g. [Interviewer, Q]"

@@ -44,6 +44,8 @@ class Corpus:
     segments_by_transcript: dict[str, list[Segment]]
     case_attribute: str = "case"
     segment_by: str = "turn"
+    #: ``case_order`` in qualcode.yaml: cases listed there come first, in that order
+    case_order: tuple[str, ...] = ()
     by_id: dict[str, Transcript] = field(init=False)
     #: files that could not be read or parsed (left out), and folder entries that are not transcripts
     problems: list[Problem] = field(default_factory=list, init=False)
@@ -207,7 +209,7 @@ def load_corpus(project: Project, warn: Warn) -> Corpus:
                 f"or to {ATTRIBUTES_FILE} so the transcript belongs to a case"
             )
     segments = segment_transcripts(transcripts, config.segment_by, config.skip_set, config.language)
-    corpus = Corpus(transcripts, segments, config.case_attribute, config.segment_by)
+    corpus = Corpus(transcripts, segments, config.case_attribute, config.segment_by, config.case_order)
     corpus.problems = problems
     corpus.skipped = [(project.display(s.path), s.reason) for s in skipped]
     return corpus

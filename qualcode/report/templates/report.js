@@ -14,6 +14,8 @@
   quotes.forEach(function (q) {
     q.m = {};
     q.c.forEach(function (c) { for (var k = c; k !== -1; k = codes[k].parent) q.m[k] = true; });
+    var t = transcripts[q.t];
+    q.find = [q.x, q.s, t.id, t.p || "", t.case, t.role].concat(q.nt.map(function (n) { return n[1]; })).join("\n").toLowerCase();
   });
 
   function el(tag, cls, text) {
@@ -47,12 +49,15 @@
     return t.p !== null ? "p:" + t.p : "s:" + t.id + "\u241f" + q.s;
   }
 
-  // Quote indices behind a cell: code (with its sub-codes), column (-1: all), optional 2nd code.
+  // Quote indices behind a cell: code (with its sub-codes; -1: any), column (-1: all), optional
+  // 2nd code, optional search words (every word must occur, case-insensitive).
   function cellQuotes(spec) {
-    var out = [];
+    var out = [], words = (spec.q || "").toLowerCase().split(/\s+/).filter(Boolean);
     quotes.forEach(function (q, i) {
       var t = transcripts[q.t];
-      if (!q.m[spec.code] || (spec.code2 !== undefined && !q.m[spec.code2])) return;
+      if (spec.code !== -1 && !q.m[spec.code]) return;
+      if (spec.code2 !== undefined && !q.m[spec.code2]) return;
+      for (var w = 0; w < words.length; w++) if (q.find.indexOf(words[w]) === -1) return;
       if (spec.col !== -1 && t.col !== spec.col) return;
       if (!passes(t, !spec.plain)) return;
       out.push(i);
@@ -117,6 +122,13 @@
       th.setAttribute("scope", "row");
       link.setAttribute("href", "#code-" + info.id);
       th.appendChild(link);
+      info.memos.forEach(function (m) {
+        var memo = el("a", "memo-link", "memo");
+        memo.setAttribute("href", "#" + data.memos[m].a);
+        memo.title = "Memo: " + data.memos[m].t;
+        th.appendChild(document.createTextNode(" "));
+        th.appendChild(memo);
+      });
       tr.appendChild(th);
       result.values[code].forEach(function (value, col) {
         var total = col === ncol, td = el("td", total ? "total" : "h" + heatBin(value, peak));
@@ -176,6 +188,7 @@
     li.appendChild(quote);
     var meta = el("div", "meta");
     meta.appendChild(el("span", "speaker", q.s || "Unnamed speaker"));
+    if (t.p !== null && t.p !== q.s) meta.appendChild(el("span", "q-participant", "participant " + t.p));
     if (q.tm) {
       var clock = el("span", "q-time", q.tm);
       clock.title = "Time in the recording (h:mm:ss)";
@@ -198,6 +211,17 @@
       chips.appendChild(chip);
     });
     li.appendChild(chips);
+    if (q.nt.length) {
+      var notes = el("ul", "notes");
+      notes.setAttribute("aria-label", "Coding notes");
+      q.nt.forEach(function (n) {
+        var note = el("li", "note");
+        note.appendChild(el("span", "note-by", n[0] + ": "));
+        note.appendChild(el("span", "note-text", n[1]));
+        notes.appendChild(note);
+      });
+      li.appendChild(notes);
+    }
     return li;
   }
 
@@ -218,9 +242,10 @@
     panelShown = 0;
     document.querySelectorAll("td.selected").forEach(function (td) { td.classList.remove("selected"); });
     if (opener && opener.closest("#matrix")) opener.parentNode.classList.add("selected");
-    var title = codes[spec.code].label;
+    var title = spec.code === -1 ? "All coded quotes" : codes[spec.code].label;
     if (spec.code2 !== undefined && spec.code2 !== spec.code) title += " + " + codes[spec.code2].label;
     title += " · " + (spec.col === -1 ? "all cases" : columns[spec.col]);
+    if (spec.q) title += " · “" + spec.q + "”";
     var filters = spec.plain ? "" : filterText();
     if (filters) title += " · " + filters;
     document.getElementById("panel-title").textContent = title;
@@ -230,11 +255,21 @@
     var status = n === 0 ? "No quotes." : n + (n === 1 ? " quote" : " quotes") + " from " + m + (m === 1 ? " transcript" : " transcripts") + ".";
     document.getElementById("panel-status").textContent = status;
     document.getElementById("panel-quotes").textContent = "";
+    document.getElementById("panel-tool-status").textContent = "";
+    var copyText = document.getElementById("panel-copy-text");
+    copyText.hidden = true;
+    copyText.value = "";
+    var search = document.getElementById("panel-search");
+    if (search.value !== (spec.q || "")) search.value = spec.q || "";
     showMore();
+    // The panel lies over the page and never moves it: on the side away from the clicked cell.
+    var box = opener && opener.getBoundingClientRect ? opener.getBoundingClientRect() : null;
+    var width = Math.min(34 * 16, window.innerWidth * 0.94);
+    panel.classList.toggle("left", !!box && box.right > window.innerWidth - width && box.left >= width);
     panel.hidden = false;
     document.body.classList.add("panel-open");
     document.getElementById("live").textContent = title + ": " + status;
-    if (focus) document.getElementById("panel-title").focus();
+    if (focus) document.getElementById("panel-title").focus({ preventScroll: true });
   }
 
   function closePanel() {
@@ -257,6 +292,95 @@
     };
     if (button.hasAttribute("data-code2")) spec.code2 = Number(button.getAttribute("data-code2"));
     showQuotes(spec, button, true);
+  });
+
+  // --- Search, copy and CSV of the open quotes -------------------------------------------------
+
+  document.getElementById("quote-search").addEventListener("keydown", function (event) {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    var text = event.target.value.trim();
+    if (text) showQuotes({ code: -1, col: -1, plain: false, q: text }, event.target, true);
+  });
+  document.getElementById("panel-search").addEventListener("input", function (event) {
+    if (!panelSpec) return;
+    var spec = {}, value = event.target.value.trim();
+    for (var key in panelSpec) spec[key] = panelSpec[key];
+    spec.q = value;
+    showQuotes(spec, panelOpener, false);
+  });
+
+  function panelRows() {
+    return panelList.map(function (i) {
+      var q = quotes[i], t = transcripts[q.t];
+      return {
+        transcript: t.id, participant: t.p || "", speaker: q.s, case: t.case, role: t.role, time: q.tm || "",
+        codes: q.c.map(function (c) { return codes[c].label; }).join("; "),
+        quote: q.x,
+        notes: q.nt.map(function (n) { return n[0] + ": " + n[1]; }).join("; ")
+      };
+    });
+  }
+
+  var CSV_COLUMNS = ["transcript", "participant", "speaker", "case", "role", "time", "codes", "quote", "notes"];
+
+  // As qualcode's CSV exports: a cell starting with = + - @ tab or CR is prefixed with ' so a
+  // spreadsheet shows it as text instead of running it (plain negative numbers stay numbers).
+  function safeCell(value) {
+    var text = value === null || value === undefined ? "" : String(value);
+    if (/^[=+\-@\t\r]/.test(text) && !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) text = "'" + text;
+    return /[",\n\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  function panelCsv() {
+    var lines = [CSV_COLUMNS.map(safeCell).join(",")];
+    panelRows().forEach(function (row) {
+      lines.push(CSV_COLUMNS.map(function (c) { return safeCell(row[c]); }).join(","));
+    });
+    return lines.join("\n") + "\n";
+  }
+
+  function panelText() {
+    return panelRows().map(function (row) {
+      var who = [row.speaker, row.participant && row.participant !== row.speaker ? "participant " + row.participant : "", row.role, row.case, row.transcript].filter(Boolean).join(" · ");
+      return "“" + row.quote + "”\n— " + who + (row.codes ? "\nCodes: " + row.codes : "") + (row.notes ? "\nNotes: " + row.notes : "");
+    }).join("\n\n") + "\n";
+  }
+
+  function copied(ok) {
+    var n = panelList.length;
+    document.getElementById("panel-tool-status").textContent = ok
+      ? "Copied " + n + (n === 1 ? " quote." : " quotes.")
+      : "Copying is blocked here: the quotes are selected below; press Ctrl+C (⌘C).";
+  }
+
+  document.getElementById("panel-copy").addEventListener("click", function () {
+    var text = panelText(), area = document.getElementById("panel-copy-text");
+    function fallback() {
+      area.value = text;
+      area.hidden = false;
+      area.focus();
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      if (ok) area.hidden = true;
+      copied(ok);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { copied(true); }, fallback);
+    } else {
+      fallback();
+    }
+  });
+
+  document.getElementById("panel-csv").addEventListener("click", function (event) {
+    var link = event.currentTarget;
+    if (link.href && link.href.indexOf("blob:") === 0) URL.revokeObjectURL(link.href);
+    var name = document.getElementById("panel-title").textContent.replace(/[^\w\u00C0-\u024F-]+/g, "-").replace(/^-+|-+$/g, "");
+    link.download = (name || "quotes").slice(0, 80) + ".csv";
+    // A byte-order mark so that Excel reads the file as UTF-8.
+    link.href = URL.createObjectURL(new Blob(["\ufeff" + panelCsv()], { type: "text/csv;charset=utf-8" }));
+    document.getElementById("panel-tool-status").textContent = "Saved " + panelList.length + " quotes as " + link.download + ".";
   });
 
   document.getElementById("panel-close").addEventListener("click", closePanel);
