@@ -90,9 +90,7 @@ def _read_xlsx(path: Path, display: str) -> list[tuple[int, list]]:
 
 def _code_id(codebook: Codebook, raw: str) -> str:
     """Accept an id or a path such as ``collaborative_pl/coaching``."""
-    candidate = raw.strip().rstrip("/").rsplit("/", 1)[-1]
-    codebook.get(candidate)
-    return candidate
+    return codebook.resolve(raw)
 
 
 def import_codings(
