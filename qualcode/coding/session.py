@@ -170,11 +170,13 @@ class CodingSession:
         raise AmbiguousCodeError(typed, [path for path, _score, _n in close])
 
     def complete(self, prefix: str) -> list[str]:
-        """Code ids and paths that start with ``prefix`` (for Tab completion)."""
+        """Code ids that start with ``prefix`` (for Tab completion); paths once it has a ``/``
+        (or when no id starts so)."""
         low = prefix.casefold()
-        ids = [cid for cid in self.paths.values() if cid.casefold().startswith(low)]
-        paths = [path for path in self.paths if path.casefold().startswith(low) and path not in ids]
-        return sorted(ids) + sorted(paths)
+        ids = sorted(cid for cid in self.paths.values() if cid.casefold().startswith(low))
+        if ids and "/" not in prefix:
+            return ids
+        return sorted(path for path in self.paths if path.casefold().startswith(low))
 
     # -- changes -------------------------------------------------------------------------------
     def apply(self, line: str) -> tuple[list[str], list[str]]:
