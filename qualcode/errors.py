@@ -152,7 +152,8 @@ class AmbiguousCodeError(InputError):
 
     def __init__(self, typed: str, choices: list[str]):
         self.choices = choices
-        super().__init__(f"'{typed}' could be {', '.join(choices)}; type more of it")
+        shown = ", ".join(choices[:8]) + (f" and {len(choices) - 8} more" if len(choices) > 8 else "")
+        super().__init__(f"'{typed}' could be {shown}; type more of it")
 
 
 class UsageError(InputError):
