@@ -11,7 +11,6 @@ import pytest
 
 from qualcode.app.study import open_project
 from qualcode.errors import AmbiguousCodeError, UnknownCodeError
-from tests.helpers import REPO
 
 CODEBOOK = """\
 name: Session book
@@ -197,12 +196,15 @@ def _read_until(fd: int, wanted: bytes, seen: bytearray, timeout: float = 30) ->
 def test_session_in_a_pseudo_terminal_with_tab_completion(make_project):
     study = _study(make_project)
     spoken = [s for s in study.corpus.segments if not s.skipped]
-    python = REPO / ".venv" / "bin" / "python"
+    python = sys.executable  # the interpreter running the tests, with qualcode installed
     pid, fd = pty.fork()
     if pid == 0:  # the child: a real terminal session
-        os.environ["TERM"] = "dumb"
-        os.environ.pop("QUALCODE_CODER", None)
-        os.execv(str(python), [str(python), "-m", "qualcode", "-C", str(study.root), "code", T, "--coder", "ana"])
+        try:
+            os.environ["TERM"] = "dumb"
+            os.environ.pop("QUALCODE_CODER", None)
+            os.execv(str(python), [str(python), "-m", "qualcode", "-C", str(study.root), "code", T, "--coder", "ana"])
+        finally:
+            os._exit(127)  # never run the rest of pytest in the child
     seen = bytearray()
     try:
         # a new coder on a terminal: asked, not refused
