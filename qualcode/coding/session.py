@@ -103,12 +103,13 @@ class CodingSession:
     def _resume_position(self) -> int:
         """After the last segment of this transcript the coder coded, uncoded or annotated."""
         index = {s.id: n for n, s in enumerate(self.segments)}
+        log = self.store.read_log(self.coder)
         moved = {
             e.get("old_segment"): e.get("segment")
-            for e in self.store.read_log(self.coder)
+            for e in log
             if e.get("action") == "reanchor" and e.get("transcript") == self.transcript.id
         }
-        for entry in reversed(self.store.read_log(self.coder)):
+        for entry in reversed(log):
             if entry.get("transcript") != self.transcript.id or entry.get("action") not in _EDIT_ACTIONS:
                 continue
             segment = entry.get("segment")
