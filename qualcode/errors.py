@@ -147,6 +147,15 @@ class InputError(QualcodeError):
     """A value given to a command or function cannot be used (an empty note, a malformed filter…)."""
 
 
+class AmbiguousCodeError(InputError):
+    """What a coder typed in a coding session matches several codes; ``choices`` holds their paths."""
+
+    def __init__(self, typed: str, choices: list[str]):
+        self.choices = choices
+        shown = ", ".join(choices[:8]) + (f" and {len(choices) - 8} more" if len(choices) > 8 else "")
+        super().__init__(f"'{typed}' could be {shown}; type more of it")
+
+
 class UsageError(InputError):
     """A mistake in how a command was called (exit status 2, like click's usage errors)."""
 
@@ -155,6 +164,10 @@ class UsageError(InputError):
 
 class CoderIdentityError(QualcodeError):
     """Who is coding is not known: no --coder, no QUALCODE_CODER, no git user name."""
+
+
+class NewCoderError(CoderIdentityError):
+    """A coder name that has no codings file yet, given without ``--new-coder`` (maybe a typo)."""
 
 
 class AnalysisError(QualcodeError):

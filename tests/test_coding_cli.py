@@ -22,21 +22,21 @@ def setup(make_project):
 def test_cli_code_uncode_messages(make_project, cli):
     root, _, spoken = setup(make_project)
     seg = spoken["alder-creek/teacher-01"].id
-    result = cli("-C", root, "code", seg, "data_use", "coaching", "--coder", "ana")
+    result = cli("-C", root, "code", seg, "data_use", "coaching", "--coder", "ana", "--new-coder")
     assert (result.exit_code, result.stderr) == (0, f"{seg}: coded data_use, coaching (ana)\n")
-    again = cli("-C", root, "code", seg, "data_use", "--coder", "ana")
+    again = cli("-C", root, "code", seg, "data_use", "--coder", "ana", "--new-coder")
     assert again.stderr == f"{seg}: already coded data_use (ana); nothing changed\n"
-    removed = cli("-C", root, "uncode", seg, "coaching", "--coder", "ana")
+    removed = cli("-C", root, "uncode", seg, "coaching", "--coder", "ana", "--new-coder")
     assert removed.stderr == f"{seg}: removed coaching (ana)\n"
 
 
 def test_cli_code_unknown_code_and_segment(make_project, cli):
     root, _, spoken = setup(make_project)
     seg = spoken["alder-creek/teacher-01"].id
-    bad_code = cli("-C", root, "code", seg, "coachng", "--coder", "ana")
+    bad_code = cli("-C", root, "code", seg, "coachng", "--coder", "ana", "--new-coder")
     assert bad_code.exit_code == 1
     assert "no code 'coachng' (did you mean 'coaching'?)" in bad_code.stderr
-    bad_segment = cli("-C", root, "code", seg[:-2] + "zz", "coaching", "--coder", "ana")
+    bad_segment = cli("-C", root, "code", seg[:-2] + "zz", "coaching", "--coder", "ana", "--new-coder")
     assert bad_segment.exit_code == 1
     assert f"no segment '{seg[:-2]}zz' in transcript 'alder-creek/teacher-01'; nearest ids: {seg}" in bad_segment.stderr
 
@@ -44,7 +44,7 @@ def test_cli_code_unknown_code_and_segment(make_project, cli):
 def test_cli_coder_from_env_then_git_then_error(make_project, cli, tmp_path, monkeypatch):
     root, _, spoken = setup(make_project)
     seg = spoken["alder-creek/teacher-01"].id
-    cli("-C", root, "code", seg, "data_use", env={"QUALCODE_CODER": "Env Coder"})
+    cli("-C", root, "code", seg, "data_use", "--new-coder", env={"QUALCODE_CODER": "Env Coder"})
     assert open_project(root).load_codings().coders == ["Env Coder"]
     home = tmp_path / "home"
     home.mkdir()
@@ -52,7 +52,7 @@ def test_cli_coder_from_env_then_git_then_error(make_project, cli, tmp_path, mon
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("QUALCODE_CODER", raising=False)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    cli("-C", root, "code", seg, "coaching")
+    cli("-C", root, "code", seg, "coaching", "--new-coder")
     assert "Git Person" in open_project(root).load_codings().coders
     (home / ".gitconfig").unlink()
     result = cli("-C", root, "code", seg, "coaching")
@@ -63,8 +63,8 @@ def test_cli_coder_from_env_then_git_then_error(make_project, cli, tmp_path, mon
 def test_cli_show_lists_segments_codes_and_notes_plain_when_piped(make_project, cli):
     root, _, spoken = setup(make_project)
     seg = spoken["alder-creek/teacher-01"].id
-    cli("-C", root, "code", seg, "coaching", "--coder", "ana")
-    cli("-C", root, "annotate", seg, "a striking line", "--coder", "ana")
+    cli("-C", root, "code", seg, "coaching", "--coder", "ana", "--new-coder")
+    cli("-C", root, "annotate", seg, "a striking line", "--coder", "ana", "--new-coder")
     out = cli("-C", root, "show", "alder-creek/teacher-01").stdout
     assert "\x1b[" not in out
     assert f"Maria Lopez  {seg}  [collaborative_pl/coaching]" in out
@@ -74,8 +74,8 @@ def test_cli_show_lists_segments_codes_and_notes_plain_when_piped(make_project, 
 def test_cli_quotes_filters_children_and_formats(make_project, cli):
     root, _, spoken = setup(make_project)
     teacher, parent = spoken["alder-creek/teacher-01"].id, spoken["bayview/parent-01"].id
-    cli("-C", root, "code", teacher, "coaching", "--coder", "ana")
-    cli("-C", root, "code", parent, "collaborative_pl", "data_use", "--coder", "ben")
+    cli("-C", root, "code", teacher, "coaching", "--coder", "ana", "--new-coder")
+    cli("-C", root, "code", parent, "collaborative_pl", "data_use", "--coder", "ben", "--new-coder")
     rows = json.loads(cli("-C", root, "quotes", "collaborative_pl", "--format", "json").stdout)
     assert [(r["case"], r["segment"], r["codes"], r["coders"]) for r in rows] == [
         ("Alder Creek", teacher, ["coaching"], ["ana"]),
@@ -119,9 +119,11 @@ def test_cli_quotes_bad_filters(make_project, cli):
 def test_cli_stats_sums_children_into_parents_once(make_project, cli):
     root, project, spoken = setup(make_project)
     teacher, parent = spoken["alder-creek/teacher-01"].id, spoken["bayview/parent-01"].id
-    cli("-C", root, "code", teacher, "coaching", "collaborative_pl", "--coder", "ana")
-    cli("-C", root, "code", parent, "coaching", "--coder", "ben")
-    cli("-C", root, "code", project.corpus.segments[0].id, "coaching", "--coder", "ben")  # interviewer: not counted
+    cli("-C", root, "code", teacher, "coaching", "collaborative_pl", "--coder", "ana", "--new-coder")
+    cli("-C", root, "code", parent, "coaching", "--coder", "ben", "--new-coder")
+    cli(
+        "-C", root, "code", project.corpus.segments[0].id, "coaching", "--coder", "ben", "--new-coder"
+    )  # interviewer: not counted
     rows = {r["code"]: r for r in json.loads(cli("-C", root, "stats", "--format", "json").stdout)}
     assert (
         rows["collaborative_pl"]["segments"],
@@ -136,13 +138,15 @@ def test_cli_stats_sums_children_into_parents_once(make_project, cli):
 
 def test_cli_done_coders_and_log(make_project, cli):
     root, _, spoken = setup(make_project)
-    cli("-C", root, "code", spoken["alder-creek/teacher-01"].id, "coaching", "--coder", "ana")
-    result = cli("-C", root, "done", "alder-creek/teacher-01", "--coder", "ana")
+    cli("-C", root, "code", spoken["alder-creek/teacher-01"].id, "coaching", "--coder", "ana", "--new-coder")
+    result = cli("-C", root, "done", "alder-creek/teacher-01", "--coder", "ana", "--new-coder")
     assert result.stderr == "alder-creek/teacher-01: done for ana\n"
-    assert cli("-C", root, "done", "alder-creek/teacher-01", "--coder", "ana").stderr.endswith("(already)\n")
+    assert cli("-C", root, "done", "alder-creek/teacher-01", "--coder", "ana", "--new-coder").stderr.endswith(
+        "(already)\n"
+    )
     assert (
         "no transcript 'alder-creek/teacher-1'"
-        in cli("-C", root, "done", "alder-creek/teacher-1", "--coder", "ana").stderr
+        in cli("-C", root, "done", "alder-creek/teacher-1", "--coder", "ana", "--new-coder").stderr
     )
     summary = json.loads(cli("-C", root, "coders", "--format", "json").stdout)
     assert [(s["coder"], s["codings"], s["done"], s["transcripts"]) for s in summary] == [("ana", 1, 1, 1)]
@@ -152,7 +156,7 @@ def test_cli_done_coders_and_log(make_project, cli):
 
 def test_cli_check_reports_orphans_and_exits_1(make_project, cli):
     root, _, spoken = setup(make_project)
-    cli("-C", root, "code", spoken["bayview/parent-01"].id, "data_use", "--coder", "ana")
+    cli("-C", root, "code", spoken["bayview/parent-01"].id, "data_use", "--coder", "ana", "--new-coder")
     assert cli("-C", root, "check").exit_code == 0
     path = root / "transcripts" / "bayview" / "parent-01.txt"
     path.write_text(
@@ -191,8 +195,8 @@ def test_cli_memo_new_and_list(make_project, cli):
 
 def test_cli_codebook_rename_updates_codebook_and_every_coder(make_project, cli):
     root, _, spoken = setup(make_project)
-    cli("-C", root, "code", spoken["alder-creek/teacher-01"].id, "coaching", "--coder", "ana")
-    cli("-C", root, "code", spoken["bayview/parent-01"].id, "coaching", "--coder", "ben")
+    cli("-C", root, "code", spoken["alder-creek/teacher-01"].id, "coaching", "--coder", "ana", "--new-coder")
+    cli("-C", root, "code", spoken["bayview/parent-01"].id, "coaching", "--coder", "ben", "--new-coder")
     result = cli("-C", root, "codebook", "rename", "coaching", "instructional_coaching")
     assert result.stderr == "renamed 'coaching' to 'instructional_coaching' in the codebook and in 2 coding(s)\n"
     codebook = (root / "codebooks" / "district-practices.yaml").read_text()
@@ -216,8 +220,8 @@ def test_cli_codebook_rename_keeps_comments_and_layout_of_the_default_codebook(m
 def test_cli_codebook_merge_moves_rules_and_recodes_once_per_segment(make_project, cli):
     root, _, spoken = setup(make_project)
     seg = spoken["alder-creek/teacher-01"].id
-    cli("-C", root, "code", seg, "coaching", "collaborative_pl", "--coder", "ana")
-    cli("-C", root, "code", spoken["bayview/parent-01"].id, "coaching", "--coder", "ana")
+    cli("-C", root, "code", seg, "coaching", "collaborative_pl", "--coder", "ana", "--new-coder")
+    cli("-C", root, "code", spoken["bayview/parent-01"].id, "coaching", "--coder", "ana", "--new-coder")
     result = cli("-C", root, "codebook", "merge", "coaching", "INTO", "collaborative_pl")
     assert result.exit_code == 0, result.stderr
     project = open_project(root)
@@ -233,21 +237,24 @@ def test_cli_codebook_merge_moves_rules_and_recodes_once_per_segment(make_projec
 def test_cli_annotate_delete_notes(make_project, cli):
     root, _, spoken = setup(make_project)
     seg = spoken["alder-creek/teacher-01"].id
-    cli("-C", root, "annotate", seg, "one", "--coder", "ana")
-    cli("-C", root, "annotate", seg, "two", "--coder", "ana")
+    cli("-C", root, "annotate", seg, "one", "--coder", "ana", "--new-coder")
+    cli("-C", root, "annotate", seg, "two", "--coder", "ana", "--new-coder")
     assert (
-        cli("-C", root, "annotate", seg, "one", "--delete", "--coder", "ana").stderr
+        cli("-C", root, "annotate", seg, "one", "--delete", "--coder", "ana", "--new-coder").stderr
         == f"{seg}: 1 note(s) deleted (ana)\n"
     )
     assert [n.text for n in open_project(root).load_codings().notes] == ["two"]
-    assert cli("-C", root, "annotate", seg, "--delete", "--coder", "ana").stderr == f"{seg}: 1 note(s) deleted (ana)\n"
+    assert (
+        cli("-C", root, "annotate", seg, "--delete", "--coder", "ana", "--new-coder").stderr
+        == f"{seg}: 1 note(s) deleted (ana)\n"
+    )
     assert open_project(root).load_codings().notes == []
-    assert cli("-C", root, "annotate", seg, "--coder", "ana").exit_code == 2
+    assert cli("-C", root, "annotate", seg, "--coder", "ana", "--new-coder").exit_code == 2
 
 
 def test_cli_show_for_a_new_coder_works_before_any_coding(make_project, cli):
     root, _, spoken = setup(make_project)
-    cli("-C", root, "code", spoken["alder-creek/teacher-01"].id, "coaching", "--coder", "ben")
+    cli("-C", root, "code", spoken["alder-creek/teacher-01"].id, "coaching", "--coder", "ben", "--new-coder")
     result = cli("-C", root, "show", "alder-creek/teacher-01", "--coder", "ana")
     assert result.exit_code == 0
     assert "ana has no codings yet" in result.stderr

@@ -204,7 +204,7 @@ def test_conventions_times_reach_segments_export_show_and_report(make_project, c
         ("RESEARCHER", 100.0, None),
     ]
     segment = rows[2]["id"]
-    assert cli("-C", root, "code", segment, "data_use", "--coder", "ana").exit_code == 0
+    assert cli("-C", root, "code", segment, "data_use", "--coder", "ana", "--new-coder").exit_code == 0
     exported = json.loads(cli("-C", root, "export", "codings", "--format", "json").stdout)
     assert (exported[0]["time_start"], exported[0]["time_end"]) == (89.0, 100.0)
     csv_header = cli("-C", root, "export", "codings").stdout.splitlines()[0]

@@ -34,9 +34,9 @@ def test_docs_the_tour_runs(cli, tmp_path):
         ["-C", project, "transcripts"],
         ["-C", project, "cases"],
         ["-C", project, "show", "example/teacher-01", "--coder", "ana"],
-        ["-C", project, "code", segment, "plc", "coaching", "--coder", "ana"],
+        ["-C", project, "code", segment, "plc", "coaching", "--coder", "ana", "--new-coder"],
         ["-C", project, "suggest", "--save"],
-        ["-C", project, "done", "example/teacher-01", "--coder", "ana"],
+        ["-C", project, "done", "example/teacher-01", "--coder", "ana", "--new-coder"],
         ["-C", project, "quotes", "plc", "--where", "role=teacher"],
         ["-C", project, "matrix", "--measure", "share"],
         ["-C", project, "report"],
@@ -44,7 +44,7 @@ def test_docs_the_tour_runs(cli, tmp_path):
     for step in steps:
         result = cli(*step)
         assert result.exit_code == 0, (step, result.stderr)
-    review = cli("-C", project, "review", "--coder", "ana", input="q\n")
+    review = cli("-C", project, "review", "--coder", "ana", "--new-coder", input="q\n")
     assert review.exit_code == 0, review.stderr
     quotes = cli("-C", project, "quotes", "plc", "--where", "role=teacher", "--format", "json").stdout
     assert "PLC time" in quotes

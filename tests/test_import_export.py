@@ -47,7 +47,7 @@ def test_import_codings_anchors_exact_fuzzy_and_spanning_quotes(make_project, cl
             ["mesa-verde/teacher-01", "intervention block. Then the data chat happens", "data_use; coaching", ""],
         ],
     )
-    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana")
+    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana", "--new-coder")
     assert result.exit_code == 0, result.stderr
     assert "row 3: quote matched approximately" in result.stderr
     codings = open_project(root).load_codings()
@@ -80,7 +80,7 @@ def test_import_codings_bad_rows_are_all_listed_and_nothing_is_imported(make_pro
             ["mesa-verde/teacher-01", "", "data_use"],
         ],
     )
-    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana")
+    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana", "--new-coder")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == f"read {sheet} as comma-separated, UTF-8"
     assert result.stderr.splitlines()[1:5] == [
@@ -92,7 +92,7 @@ def test_import_codings_bad_rows_are_all_listed_and_nothing_is_imported(make_pro
     assert "nothing was imported" in result.stderr
     assert not (root / "codings" / "ana.jsonl").exists()
 
-    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana", "--skip-bad")
+    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana", "--new-coder", "--skip-bad")
     assert result.exit_code == 0
     assert "imported 1 coding(s) from 5 row(s) for ana; 4 bad row(s) skipped" in result.stderr
     assert len(open_project(root).load_codings().codings) == 1
@@ -102,7 +102,7 @@ def test_import_codings_missing_columns(make_project, cli, tmp_path):
     root = project_root(make_project)
     sheet = tmp_path / "sheet.csv"
     write_csv(sheet, [["file", "text", "code"], ["a", "b", "c"]])
-    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana")
+    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana", "--new-coder")
     assert result.exit_code == 1
     assert "sheet.csv:1: missing column(s) transcript, quote (found: file, text, code)" in result.stderr
 
@@ -115,7 +115,7 @@ def test_import_codings_from_xlsx(make_project, cli, tmp_path):
     sheet.append(["mesa-verde/teacher-01", "data chat happens on Thursdays", "data_use", None])
     path = tmp_path / "sheet.xlsx"
     workbook.save(path)
-    result = cli("-C", root, "import", "codings", path, "--coder", "ben")
+    result = cli("-C", root, "import", "codings", path, "--coder", "ben", "--new-coder")
     assert result.exit_code == 0, result.stderr
     [coding] = open_project(root).load_codings().codings
     assert coding.coder == "ben" and coding.code == "data_use"
@@ -125,7 +125,7 @@ def test_import_codings_broken_xlsx_is_a_clear_error(make_project, cli, tmp_path
     root = project_root(make_project)
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a workbook")
-    result = cli("-C", root, "import", "codings", path, "--coder", "ben")
+    result = cli("-C", root, "import", "codings", path, "--coder", "ben", "--new-coder")
     assert result.exit_code == 1
     assert "not a readable XLSX workbook" in result.stderr
 

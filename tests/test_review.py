@@ -52,7 +52,7 @@ def study(make_project):
 
 
 def review(cli, root, keys, *extra):
-    result = cli("-C", root, "review", "--coder", "ana", *extra, input=keys)
+    result = cli("-C", root, "review", "--coder", "ana", "--new-coder", *extra, input=keys)
     assert result.exit_code == 0, result.output
     return result
 
@@ -103,7 +103,7 @@ def test_review_accept_reject_skip_then_resume(study, cli):
     assert "suggested: collaborative_pl/plc" in again.stdout
     assert "computed" not in again.stderr  # the saved suggestions are used
     # another coder gets everything
-    other = cli("-C", root, "review", "--coder", "ben", input="q\n")
+    other = cli("-C", root, "review", "--coder", "ben", "--new-coder", input="q\n")
     assert other.stdout.splitlines()[0] == f"── 1 of 4 ── {seg[0]}"
 
 
@@ -175,7 +175,7 @@ def test_review_end_of_input_quits_cleanly(study, cli):
 def test_suggest_stats_per_rule_acceptance(study, cli):
     root, seg = study
     review(cli, root, "a\nr\na\nr\n")  # plc accept, data_use reject, plc accept, coaching reject
-    cli("-C", root, "review", "--coder", "ben", input="a\na\n")
+    cli("-C", root, "review", "--coder", "ben", "--new-coder", input="a\na\n")
     rows = json.loads(cli("-C", root, "suggest", "--stats", "--format", "json").stdout)
     assert rows == [
         {
@@ -241,7 +241,7 @@ def test_review_rejects_a_broken_decisions_file_with_its_line(study, cli):
     review(cli, root, "a\nq\n")
     path = root / "suggestions" / "decisions" / "ana.jsonl"
     path.write_text(path.read_text() + "<<<<<<< HEAD\n")
-    result = cli("-C", root, "review", "--coder", "ana", input="q\n")
+    result = cli("-C", root, "review", "--coder", "ana", "--new-coder", input="q\n")
     assert result.exit_code == 1
     assert "suggestions/decisions/ana.jsonl:2: not a valid suggestion record (Expecting value)" in result.stderr
 

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from qualcode.analysis.selection import Selection
+    from qualcode.coding.session import CodingSession
     from qualcode.interop.refi.project_export import ExportSummary
     from qualcode.suggest.engine import Progress
     from qualcode.suggest.evaluate import CrossValidation, Evaluation
@@ -163,6 +164,12 @@ class Study:
     def mark_done(self, transcript_ids: Sequence[str], coder: str, undo: bool = False) -> list[str]:
         """Mark transcripts fully coded by ``coder`` (or unmark); return those changed."""
         return handcoding.mark_done(self.store, self.corpus, transcript_ids, coder, undo)
+
+    def coding_session(self, transcript_id: str, coder: str) -> CodingSession:
+        """An interactive-coding session over one transcript (``qualcode code TRANSCRIPT``)."""
+        from qualcode.coding.session import CodingSession
+
+        return CodingSession(self.store, self.corpus, self.codebook, transcript_id, coder, self.warning)
 
     def reanchor(self, coders: Coders = None) -> list[Move]:
         """Save the new anchors of codings that transcript edits moved; return the moves."""

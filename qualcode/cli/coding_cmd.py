@@ -8,32 +8,51 @@ import textwrap
 import click
 
 from qualcode.analysis.retrieval import coder_summary
+from qualcode.cli.coder import coder_option, new_coder_option, writing_coder
 from qualcode.cli.common import emit_rows, format_option, pass_study
-from qualcode.coding.identity import resolve_coder
 from qualcode.coding.records import coder_slug
 from qualcode.common.tabular import format_clock, to_table
 
-coder_option = click.option(
-    "--coder", metavar="NAME", help="Coder name. Default: $QUALCODE_CODER, else `git config user.name`."
-)
-
 
 @click.command("code")
-@click.argument("segment_id")
-@click.argument("code_ids", nargs=-1, required=True)
+@click.argument("target", metavar="SEGMENT_ID|TRANSCRIPT_ID")
+@click.argument("code_ids", nargs=-1)
 @coder_option
+@new_coder_option
 @click.option("--memo", default="", help="A short memo stored with each new coding.")
 @pass_study
-def code(study, segment_id, code_ids, coder, memo):
-    """Code SEGMENT_ID with one or more CODE_IDs.
+def code(study, target, code_ids, coder, new_coder, memo):
+    """Code SEGMENT_ID with one or more CODE_IDs (ids or paths such as collaborative_pl/coaching),
+    or code TRANSCRIPT_ID interactively, segment by segment.
 
-    Coding a segment again with the same code changes nothing.
+    Coding a segment again with the same code changes nothing. Given a transcript id and no
+    codes, an interactive session walks the transcript's coded-speaker segments (resuming after
+    the last one you touched) and reads code ids with Tab completion and fuzzy matching; type ?
+    in it for the keys. Piped input is read line by line, so a session can be scripted.
 
     \b
     Example:
-      qualcode code alder-creek/principal-01#3fa9c2d1 data_use plc --coder ana
+      qualcode code alder-creek/principal-01#3fa9c2d1 data_use collaborative_pl/coaching --coder ana
+      qualcode code alder-creek/principal-01 --coder ana
     """
-    coder = resolve_coder(coder, cwd=study.root)
+    if not code_ids:
+        if target not in study.corpus.by_id:
+            if "#" in target:
+                raise click.UsageError(f"give the CODE_IDs to code {target} with, e.g. qualcode code {target} data_use")
+            study.corpus.transcript(target)  # unknown transcript: did-you-mean
+        if memo:
+            raise click.UsageError("--memo is for coding one segment; in a session, n adds a note")
+        from qualcode.cli.session_loop import run_session
+
+        run_session(study, target, writing_coder(study, coder, new_coder))
+        return
+    if target in study.corpus.by_id:
+        raise click.UsageError(
+            f"'{target}' is a transcript; give a segment id (`qualcode show {target}` lists them) to code one "
+            f"segment, or leave out the codes to code the transcript interactively"
+        )
+    segment_id = target
+    coder = writing_coder(study, coder, new_coder)
     added, present = study.code(segment_id, code_ids, coder, memo=memo)
     if added:
         click.echo(f"{segment_id}: coded {', '.join(added)} ({coder})", err=True)
@@ -45,15 +64,16 @@ def code(study, segment_id, code_ids, coder, memo):
 @click.argument("segment_id")
 @click.argument("code_ids", nargs=-1, required=True)
 @coder_option
+@new_coder_option
 @pass_study
-def uncode(study, segment_id, code_ids, coder):
+def uncode(study, segment_id, code_ids, coder, new_coder):
     """Remove CODE_IDs from SEGMENT_ID.
 
     \b
     Example:
       qualcode uncode alder-creek/principal-01#3fa9c2d1 plc --coder ana
     """
-    coder = resolve_coder(coder, cwd=study.root)
+    coder = writing_coder(study, coder, new_coder)
     removed = study.uncode(segment_id, code_ids, coder)
     if removed:
         click.echo(f"{segment_id}: removed {', '.join(removed)} ({coder})", err=True)
@@ -65,13 +85,14 @@ def uncode(study, segment_id, code_ids, coder):
 @click.argument("segment_id")
 @click.argument("text", required=False)
 @coder_option
+@new_coder_option
 @click.option(
     "--delete",
     is_flag=True,
     help="Delete your notes on SEGMENT_ID instead (all of them, or the one whose text is TEXT).",
 )
 @pass_study
-def annotate(study, segment_id, text, coder, delete):
+def annotate(study, segment_id, text, coder, new_coder, delete):
     """Attach a note (TEXT) to SEGMENT_ID, or --delete notes.
 
     \b
@@ -79,7 +100,7 @@ def annotate(study, segment_id, text, coder, delete):
       qualcode annotate bayview/coach-01#fb8b9b27 "coaching kept apart from evaluation" --coder ana
       qualcode annotate bayview/coach-01#fb8b9b27 --delete --coder ana
     """
-    coder = resolve_coder(coder, cwd=study.root)
+    coder = writing_coder(study, coder, new_coder)
     if delete:
         removed = study.remove_notes(segment_id, coder, text)
         click.echo(f"{segment_id}: {removed} note(s) deleted ({coder})", err=True)
@@ -93,9 +114,10 @@ def annotate(study, segment_id, text, coder, delete):
 @click.command("done")
 @click.argument("transcript_ids", nargs=-1, required=True)
 @coder_option
+@new_coder_option
 @click.option("--undo", is_flag=True, help="Unmark instead.")
 @pass_study
-def done(study, transcript_ids, coder, undo):
+def done(study, transcript_ids, coder, new_coder, undo):
     """Mark transcripts as fully coded by a coder.
 
     In a done transcript, a segment the coder left uncoded means "code absent" for agreement
@@ -105,7 +127,7 @@ def done(study, transcript_ids, coder, undo):
     Example:
       qualcode done alder-creek/principal-01 --coder ana
     """
-    coder = resolve_coder(coder, cwd=study.root)
+    coder = writing_coder(study, coder, new_coder)
     changed = study.mark_done(transcript_ids, coder, undo=undo)
     state = "not done" if undo else "done"
     for transcript_id in transcript_ids:
@@ -173,17 +195,30 @@ def show(study, transcript_id, coders):
     click.echo("\n".join(lines).rstrip())
 
 
-@click.command("coders")
+@click.group("coders", invoke_without_command=True)
 @format_option("table", "json")
 @pass_study
-def coders(study, fmt):
+@click.pass_context
+def coders(ctx, study, fmt):
     """Summarise each coder's work: codings, segments, transcripts covered and done.
+
+    A coder file with no codings and no done marks is not a coder (it is not counted here, by
+    `agree`, the matrix or the report); `qualcode coders rm NAME` removes it.
 
     \b
     Example:
       qualcode coders
+      qualcode coders rm anna
     """
-    rows = coder_summary(study.load_codings())
+    if ctx.invoked_subcommand is not None:
+        return
+    codings = study.load_codings()
+    rows = coder_summary(codings)
+    for name in codings.empty_coders:
+        click.echo(
+            f"{name}: a coder file without codings or done marks, not counted; `qualcode coders rm {name}` removes it",
+            err=True,
+        )
 
     def table(rows):
         for row in rows:
@@ -193,6 +228,28 @@ def coders(study, fmt):
         )
 
     emit_rows(fmt, rows, [], table)
+
+
+@coders.command("rm")
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Remove the coder even with codings, notes or done marks.")
+@pass_study
+def coders_rm(study, name, force):
+    """Remove coder NAME: their codings file and its audit log.
+
+    Refused when the coder has codings, notes or done marks, unless --force (git keeps the
+    history of committed files).
+
+    \b
+    Example:
+      qualcode coders rm anna
+      qualcode coders rm trial-coder --force
+    """
+    from qualcode.coding.identity import remove_coder
+
+    removed = remove_coder(study.store, name, force=force)
+    what = ", ".join(study.display(p) for p in removed.paths)
+    click.echo(f"removed coder '{removed.coder}' ({removed.describe()}): deleted {what}", err=True)
 
 
 COMMANDS = [code, uncode, annotate, done, show, coders]

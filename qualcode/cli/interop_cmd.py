@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from qualcode.analysis.retrieval import CODING_KEYS, coding_rows
+from qualcode.cli.coder import new_coder_option, writing_coder
 from qualcode.cli.common import OUTPUT, emit, format_option, pass_study, write_output
-from qualcode.coding.identity import resolve_coder
 from qualcode.common.spreadsheet import to_xlsx
 from qualcode.common.tabular import to_csv, to_json
 from qualcode.errors import InputError
@@ -68,9 +68,10 @@ def import_qdpx_cmd(ctx, file, into):
 @import_.command("codings")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--coder", metavar="NAME", help="Whose codings these are. Default: $QUALCODE_CODER or git user.name.")
+@new_coder_option
 @click.option("--skip-bad", is_flag=True, help="Import the good rows even when some rows are bad.")
 @pass_study
-def import_codings_cmd(study, file, coder, skip_bad):
+def import_codings_cmd(study, file, coder, new_coder, skip_bad):
     """Import codings from a CSV or XLSX file with columns transcript, quote, code[, memo, segment].
 
     CSV may be separated by commas, semicolons or tabs, in UTF-8, Windows-1252 or Latin-1 (found
@@ -83,7 +84,7 @@ def import_codings_cmd(study, file, coder, skip_bad):
     Example:
       qualcode import codings team-sheet.xlsx --coder ana
     """
-    coder = resolve_coder(coder, cwd=study.root)
+    coder = writing_coder(study, coder, new_coder)
     path = file.resolve()
     display = study.display(path)
     table = read_table(path, display)

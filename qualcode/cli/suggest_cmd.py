@@ -7,10 +7,10 @@ from typing import Any
 
 import click
 
+from qualcode.cli.coder import coder_option, new_coder_option, writing_coder
 from qualcode.cli.common import OUTPUT, emit, emit_rows, format_option, pass_study
 from qualcode.cli.review_view import render
 from qualcode.codebook.model import LEVELS
-from qualcode.coding.identity import resolve_coder
 from qualcode.common.tabular import to_json, to_table
 from qualcode.errors import UnknownCodeError
 from qualcode.suggest.records import DEFAULT_MIN_SCORE
@@ -143,10 +143,11 @@ def _read_key(prompt: str) -> str:
 @click.command("review")
 @transcript_option
 @code_option
-@click.option("--coder", metavar="NAME", help="Coder name. Default: $QUALCODE_CODER, else `git config user.name`.")
+@coder_option
+@new_coder_option
 @min_score_option
 @pass_study
-def review(study, transcript, code, coder, min_score):
+def review(study, transcript, code, coder, new_coder, min_score):
     """Review pending suggestions one by one: accept, reject, skip, add a code, memo, undo.
 
     Shows each segment with its evidence highlighted, its case and speaker, and the code's
@@ -160,7 +161,7 @@ def review(study, transcript, code, coder, min_score):
     Example:
       qualcode review --transcript bayview/coach-01 --coder ana
     """
-    coder = resolve_coder(coder, cwd=study.root)
+    coder = writing_coder(study, coder, new_coder)
     session, computed = study.open_review(coder, transcript=transcript, code=code, min_score=min_score)
     if computed:
         click.echo(
@@ -172,6 +173,7 @@ def review(study, transcript, code, coder, min_score):
         click.echo(f"nothing to review for {coder}: every suggestion in scope is decided or coded", err=True)
         return
     styled = sys.stdout.isatty()
+    click.echo(f"reviewing as {coder}: {len(session.queue)} suggestion(s) in this scope", err=True)
     shown = None
     while session.current is not None:
         current = session.current

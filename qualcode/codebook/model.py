@@ -105,6 +105,28 @@ class Codebook:
                 f"{where}no code '{code_id}'{hint(code_id, self.by_id)}; `qualcode codebook show` lists the codes"
             ) from None
 
+    def resolve(self, raw: str) -> str:
+        """The id of the code ``raw`` names: an id (``coaching``) or a path
+        (``collaborative_pl/coaching``, a trailing ``/`` ignored). A path must be the code's own
+        path; anything else is an :class:`UnknownCodeError` with a did-you-mean."""
+        text = raw.strip().rstrip("/")
+        if "/" not in text:
+            return self.get(text).id
+        code_id = text.rsplit("/", 1)[-1]
+        if code_id not in self.by_id:
+            paths = {self.path_of(c): c for c in self.by_id}
+            where = f"{self.display}: " if self.display else ""
+            raise UnknownCodeError(
+                f"{where}no code '{text}'{hint(text, paths)}; `qualcode codebook show` lists the codes"
+            )
+        if text != self.path_of(code_id):
+            where = f"{self.display}: " if self.display else ""
+            raise UnknownCodeError(
+                f"{where}no code path '{text}': '{code_id}' is at {self.path_of(code_id)}; "
+                f"give that path or the id '{code_id}'"
+            )
+        return code_id
+
     def path_of(self, code_id: str) -> str:
         """``collaborative_pl/coaching`` style path of a code."""
         parts = []

@@ -23,9 +23,9 @@ from qualcode.study.segment import Segment
 Warn = Callable[[str], None]
 
 
-def _check_codes(codebook: Codebook, code_ids: Sequence[str]) -> None:
-    for code_id in code_ids:
-        codebook.get(code_id)  # raises with did-you-mean
+def _resolve_codes(codebook: Codebook, code_ids: Sequence[str]) -> list[str]:
+    """Ids or paths (``collaborative_pl/coaching``) -> ids; an unknown one raises with did-you-mean."""
+    return [codebook.resolve(code_id) for code_id in code_ids]
 
 
 def _segment(corpus: Corpus, segment_id: str, warn: Warn | None) -> Segment:
@@ -49,10 +49,11 @@ def add_codings(
     source: str = "manual",
     warn: Warn | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Code a segment; return ``(added, already present)`` code ids. Re-coding is a no-op."""
+    """Code a segment with code ids or paths; return ``(added, already present)`` code ids.
+    Re-coding is a no-op."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
-    _check_codes(codebook, code_ids)
+    code_ids = _resolve_codes(codebook, code_ids)
     segment = _segment(corpus, segment_id, warn)
     anchor = anchor_for(segment, corpus.by_id[segment.transcript].text)
     added, present = [], []
@@ -79,7 +80,7 @@ def remove_codings(
 
     The segment may be gone from the transcripts (an orphan): removal only needs the stored id.
     """
-    _check_codes(codebook, code_ids)
+    code_ids = _resolve_codes(codebook, code_ids)
     removed = []
     with store.transaction(coder) as current:
         reanchor_file(current, corpus)

@@ -46,6 +46,8 @@ class CodingSet:
     notes: list[Note] = field(default_factory=list)
     done: dict[str, set[str]] = field(default_factory=dict)  # coder -> transcript ids
     coders: list[str] = field(default_factory=list)
+    #: coder files with no codings and no done marks: not counted as coders (see load_codings)
+    empty_coders: list[str] = field(default_factory=list)
 
     def for_coders(self, coders: Iterable[str]) -> list[Coding]:
         wanted = set(coders)
@@ -141,6 +143,9 @@ def load_codings(
 ) -> CodingSet:
     """All (or the named) coders' codings, resolved against the current transcripts.
 
+    Without ``coders``, a coder file with no codings and no done marks is left out of
+    ``coders`` (and listed in ``empty_coders``); its notes are kept.
+
     Re-anchored codings, orphans (unless ``warn_orphans`` is False: the orphan commands list
     them anyway) and codings of unknown codes are reported through ``warn``; the store is left
     exactly as it was.
@@ -148,6 +153,11 @@ def load_codings(
     merged = CodingSet(codings=[])
     for coder_file in select_files(store, coders):
         resolved = resolve_file(coder_file, corpus, codebook)
+        if coders is None and not coder_file.codings and not coder_file.done:
+            # An emptied (or only annotated) file is not a coder: agreement, the matrix and the
+            # report would otherwise compare or count someone who coded nothing.
+            merged.empty_coders.append(coder_file.coder)
+            resolved.coders = []
         merged.codings += resolved.codings
         merged.orphans += resolved.orphans
         merged.reanchored += resolved.reanchored

@@ -118,3 +118,21 @@ def locked(lock_path: Path, display: str | None = None) -> Iterator[None]:
             else:  # pragma: no cover
                 handle.seek(0)
                 msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+
+
+def remove_together(paths: list[Path], display: dict[Path, str] | None = None) -> None:
+    """Delete every file in ``paths``, or none of them: each is first renamed aside (in its own
+    folder, so the rename is atomic); if one rename fails the others are put back."""
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for path in paths:
+            aside = path.with_name(f".{path.name}.{os.getpid()}.removing")
+            os.replace(path, aside)
+            moved.append((path, aside))
+    except OSError as exc:
+        for path, aside in reversed(moved):
+            os.replace(aside, path)
+        raise write_error(path, exc, (display or {}).get(path)) from None
+    for path, aside in moved:
+        aside.unlink()
+        _fsync_dir(path.parent)

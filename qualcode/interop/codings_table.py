@@ -125,9 +125,7 @@ def _columns(header: list[str], display: str) -> tuple[dict[str, int], list[str]
 
 def _code_id(codebook: Codebook, raw: str) -> str:
     """Accept an id or a path such as ``collaborative_pl/coaching``."""
-    candidate = raw.strip().rstrip("/").rsplit("/", 1)[-1]
-    codebook.get(candidate)
-    return candidate
+    return codebook.resolve(raw)
 
 
 def import_codings(
