@@ -210,7 +210,7 @@ def test_import_codings_reads_semicolon_separated_windows_1252_csv(make_project,
         'mesa-verde/teacher-01;"My coaching cycle this fall";coaching;',
     ]
     sheet.write_bytes("\r\n".join(lines).encode("cp1252") + b"\r\n")
-    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana")
+    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana", "--new-coder")
     assert result.exit_code == 0, result.stderr
     assert f"read {sheet} as semicolon-separated, Windows-1252" in result.stderr
     assert f"{sheet}:2: not valid UTF-8 (byte 0xe9); read as Windows-1252" in result.stderr
@@ -228,7 +228,7 @@ def test_import_codings_reads_tab_separated_utf8_with_bom_and_comma_csv(make_pro
         b"\xef\xbb\xbftranscript\tquote\tcode\tmemo\n"
         + "mesa-verde/teacher-01\tthe data chat happens on Thursdays, with the coach\tdata_use\tdéjà vu\n".encode()
     )
-    result = cli("-C", root, "import", "codings", tabbed, "--coder", "ana")
+    result = cli("-C", root, "import", "codings", tabbed, "--coder", "ana", "--new-coder")
     assert result.exit_code == 0, result.stderr
     assert f"read {tabbed} as tab-separated, UTF-8 with byte-order mark" in result.stderr
     assert [(code, memo) for _s, code, memo in codings_of(root)] == [("data_use", "déjà vu")]
@@ -241,7 +241,7 @@ def test_import_codings_reads_tab_separated_utf8_with_bom_and_comma_csv(make_pro
             ["mesa-verde/teacher-01", "about small groups", "coaching", "a; b; c"],
         ],
     )
-    result = cli("-C", root, "import", "codings", commas, "--coder", "ben")
+    result = cli("-C", root, "import", "codings", commas, "--coder", "ben", "--new-coder")
     assert result.exit_code == 0, result.stderr
     assert f"read {commas} as comma-separated, UTF-8" in result.stderr
     assert [(code, memo) for _s, code, memo in codings_of(root, "ben")] == [("coaching", "a; b; c")]
@@ -251,7 +251,7 @@ def test_import_codings_header_names_get_did_you_mean(make_project, cli, tmp_pat
     root = project_root(make_project)
     sheet = tmp_path / "sheet.csv"
     write_csv(sheet, [["Transcript", "Quote", "Codes"], ["mesa-verde/teacher-01", "regroup kids", "data_use"]])
-    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana")
+    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana", "--new-coder")
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
     assert (
@@ -265,7 +265,7 @@ def test_import_codings_header_names_get_did_you_mean(make_project, cli, tmp_pat
         sheet,
         [[" TRANSCRIPT ", "quote", "Code", "Segment ID"], ["mesa-verde/teacher-01", "regroup kids", "data_use", "x"]],
     )
-    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana")
+    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana", "--new-coder")
     assert result.exit_code == 0, result.stderr
     assert f"note: {sheet}:1: read column(s) 'TRANSCRIPT' as 'transcript', 'Code' as 'code'" in result.stderr
     assert (
@@ -284,7 +284,7 @@ def test_import_codings_from_an_openpyxl_workbook_says_which_sheet(make_project,
     workbook.create_sheet("notes")
     path = tmp_path / "team.xlsx"
     workbook.save(path)
-    result = cli("-C", root, "import", "codings", path, "--coder", "ana")
+    result = cli("-C", root, "import", "codings", path, "--coder", "ana", "--new-coder")
     assert result.exit_code == 0, result.stderr
     assert f"read {path} as XLSX, sheet 'Team A' (its 1 other sheet(s) not read)" in result.stderr
     [(_segment, code, memo)] = codings_of(root)
@@ -315,7 +315,7 @@ def test_export_codings_xlsx_round_trips_through_import(make_project, cli, tmp_p
     assert {r["participant"] for r in rows} == {"MV-T9"}
 
     fresh = make_project({"mesa-verde/teacher-01.txt": text}, config="segment_by: paragraph\n", name="fresh")
-    result = cli("-C", fresh, "import", "codings", out, "--coder", "ana")
+    result = cli("-C", fresh, "import", "codings", out, "--coder", "ana", "--new-coder")
     assert result.exit_code == 0, result.stderr
     assert f"read {out} as XLSX, sheet 'codings'" in result.stderr
     assert "imported 4 coding(s) from 4 row(s) for ana" in result.stderr
@@ -348,7 +348,7 @@ def test_export_codings_xlsx_cuts_cells_longer_than_excel_holds(make_project, cl
     workbook.active.append(["t", row["quote"], "coaching"])
     sheet = tmp_path / "quotes.xlsx"
     workbook.save(sheet)
-    result = cli("-C", root, "import", "codings", sheet, "--coder", "ben")
+    result = cli("-C", root, "import", "codings", sheet, "--coder", "ben", "--new-coder")
     assert result.exit_code == 0, result.stderr
     assert codings_of(root, "ben") == [(segment.id, "coaching", "")]
 
@@ -363,7 +363,7 @@ def test_import_codings_with_a_stale_segment_falls_back_to_the_quote(make_projec
             ["mesa-verde/teacher-01", "mesa-verde/teacher-01#deadbeef", "data chat happens on Thursdays", "data_use", "ben"],
         ],
     )  # fmt: skip
-    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana")
+    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana", "--new-coder")
     assert result.exit_code == 0, result.stderr
     assert "1 row(s) name a segment that is not in their transcript (edited since?)" in result.stderr
     assert "the file's coder column names ben; every row was imported for ana" in result.stderr
