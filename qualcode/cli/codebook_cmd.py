@@ -183,7 +183,8 @@ def merge(ctx, codes):
     "fmt",
     type=click.Choice(["qdc", "csv", "xlsx"]),
     required=True,
-    help="qdc: a REFI-QDA codebook (NVivo, ATLAS.ti, MAXQDA, QualCoder); csv or xlsx: a table.",
+    help="Output format: qdc, csv or xlsx. qdc: a REFI-QDA codebook (NVivo, ATLAS.ti, MAXQDA, QualCoder); "
+    "csv or xlsx: a spreadsheet.",
 )
 @click.option(
     "-o",

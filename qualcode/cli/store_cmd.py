@@ -30,21 +30,63 @@ def log(study, coder, limit, fmt):
     entries = study.store.read_log(coder)[-limit:]
 
     def table(entries):
-        rows = []
-        for entry in entries:
-            detail = {k: v for k, v in entry.items() if k not in ("timestamp", "coder", "action")}
-            what = " ".join(f"{k}={v}" for k, v in detail.items() if v not in ("", None))
-            rows.append(
-                {
-                    "timestamp": entry.get("timestamp"),
-                    "coder": entry.get("coder"),
-                    "action": entry.get("action"),
-                    "what": what,
-                }
-            )
+        rows = [
+            {
+                "timestamp": entry.get("timestamp"),
+                "coder": entry.get("coder"),
+                "action": entry.get("action"),
+                "what": describe_change(entry),
+            }
+            for entry in entries
+        ]
         return to_table(rows, ["timestamp", "coder", "action", "what"])
 
     emit_rows(fmt, entries, [], table)
+
+
+def describe_change(entry: dict[str, Any]) -> str:
+    """One audit-log entry as a person reads it: ``coaching on T#1c9e0f3a``, ``plc -> pl/plc``,
+    ``T#1c9e0f3a -> #77c0a1de``, then the other details as ``key: value`` (lists comma-separated,
+    each coder's codes as ``ana: plc; ben: -``, long texts shortened), never raw JSON."""
+    detail = {
+        k: v for k, v in entry.items() if k not in ("timestamp", "coder", "action") and v not in ("", None, [], {})
+    }
+    parts = []
+    if "old_code" in detail:
+        parts.append(f"{detail.pop('old_code')} -> {detail.pop('code', '?')}")
+    elif "code" in detail:
+        parts.append(str(detail.pop("code")))
+    if "old_segment" in detail:
+        old, new = str(detail.pop("old_segment")), str(detail.pop("segment", "?"))
+        same = old.split("#")[0] == new.split("#")[0]
+        parts.append(f"{old} -> {'#' + new.split('#', 1)[-1] if same else new}")
+        detail.pop("transcript", None)
+    elif "segment" in detail:
+        segment = str(detail.pop("segment"))
+        if parts:
+            parts[-1] += f" on {segment}"
+        else:
+            parts.append(segment)
+        detail.pop("transcript", None)
+    elif "transcript" in detail:
+        parts.append(str(detail.pop("transcript")))
+    if detail.get("source") == "manual":
+        del detail["source"]
+    parts += [f"{key}: {_readable(value)}" for key, value in detail.items()]
+    return "; ".join(parts)
+
+
+def _readable(value: Any, limit: int = 40) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(_readable(v, limit) for v in value) or "-"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_readable(v, limit)}" for k, v in value.items())
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @click.command("check")
