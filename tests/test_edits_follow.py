@@ -168,3 +168,17 @@ def test_edits_a_write_to_the_coders_file_saves_moved_notes_too(coded, cli):
     new_first = _segments(open_project(root))[0].id
     text = (root / "codings" / "ana.jsonl").read_text()
     assert f'"segment": "{new_first}", "text": "compare with Bayview"' in text
+
+
+def test_edits_a_renamed_transcript_orphans_its_records_and_check_names_the_done_mark(coded, cli):
+    root, (first, _, third) = coded
+    folder = root / "transcripts" / "alder"
+    (folder / "teacher-01.txt").rename(folder / "teacher-1.txt")
+    orphans = json.loads(cli("-C", root, "orphans", "--format", "json").stdout)
+    assert {(o["kind"], o["segment"]) for o in orphans} >= {("note", first), ("note", third), ("coding", first)}
+    assert all(o["reason"] == f"transcript '{T}' is gone" for o in orphans)
+    findings = json.loads(cli("-C", root, "check", "--format", "json").stdout)["findings"]
+    assert any(
+        f["level"] == "warning" and f["message"].startswith(f"ana marked '{T}' done, but there is no such transcript")
+        for f in findings
+    )
