@@ -182,3 +182,12 @@ def test_edits_a_renamed_transcript_orphans_its_records_and_check_names_the_done
         f["level"] == "warning" and f["message"].startswith(f"ana marked '{T}' done, but there is no such transcript")
         for f in findings
     )
+
+
+def test_edits_export_qdpx_keeps_the_moved_note_and_names_the_orphaned_one(coded, cli):
+    root, (_, _, third) = coded
+    _edit(root)
+    result = cli("-C", root, "export", "qdpx", "-o", "reports/study.qdpx")
+    assert result.exit_code == 0, result.stderr
+    assert f"left out: ana's note on {third} (its segment is gone)\n" in result.stderr
+    assert ", 1 note(s)," in result.stderr  # the moved one
