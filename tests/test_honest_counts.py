@@ -181,3 +181,15 @@ def test_honest_tables_label_what_their_segment_columns_count(make_project, cli)
     cases = cli("-C", root, "cases").stdout.splitlines()
     assert "interviewee segments" in cases[0] and "interviewer" not in cases[0]
     assert re.match(r"TOTAL\s+2\s+2\s+4\s", cases[-1])
+
+
+def test_honest_rename_warns_about_a_memo_it_cannot_read(make_project, cli):
+    root, memo = _project_with_memo(make_project)
+    memo.write_text(MEMO.replace("codes: [outreach,", "codes: [outreach,,, ]]"), encoding="utf-8")
+    before = memo.read_bytes()
+    result = cli("-C", root, "codebook", "rename", "outreach", "family_outreach")
+    assert result.exit_code == 0, result.stderr
+    assert "warning: memos/2026-11-20-families-first.md: its front matter could not be read" in result.stderr
+    assert memo.read_bytes() == before
+    findings = json.loads(cli("-C", root, "check", "--format", "json").stdout)["findings"]
+    assert any(f["message"].startswith("memos/2026-11-20-families-first.md:5:") for f in findings)

@@ -36,7 +36,7 @@ def _codebook_text(study: Study) -> str:
 def _apply(study: Study, new_text: str, mapping: dict[str, str], action: str) -> Recoded:
     changed = recode_codings(study.store, mapping, action)
     study.suggestion_store.recode(mapping)
-    memos = recode_memos(study.project.memos_dir, mapping, study.display)
+    memos = recode_memos(study.project.memos_dir, mapping, study.display, study.warning)
     path = study.project.codebook_path
     atomic_write(path, new_text, study.display(path))
     return Recoded(changed, [study.display(m) for m in memos])

@@ -126,10 +126,13 @@ def _memo_paths(folder: Path) -> list[Path]:
     return sorted(folder.glob("**/*.md")) if folder.is_dir() else []
 
 
-def recode_memos(folder: Path, mapping: Mapping[str, str], display: Callable[[Path], str]) -> list[Path]:
+def recode_memos(
+    folder: Path, mapping: Mapping[str, str], display: Callable[[Path], str], warn: Callable[[str], None]
+) -> list[Path]:
     """Apply a code rename/merge (old id -> new id) to every memo's ``codes:``; return the memos
     changed. Only the front matter is rewritten (a code cited twice after a merge is kept once);
-    the body stays byte for byte, and each file is replaced atomically with its mode kept."""
+    the body stays byte for byte, and each file is replaced atomically with its mode kept. A memo
+    whose front matter cannot be read is left alone, with a warning."""
     from ruamel.yaml import YAML
 
     changed = []
@@ -138,6 +141,7 @@ def recode_memos(folder: Path, mapping: Mapping[str, str], display: Callable[[Pa
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
+            warn(f"{display(path)}: not valid UTF-8, so its codes: were not updated; fix the memo by hand")
             continue
         found = _front_matter(text)
         if found is None:
@@ -146,6 +150,8 @@ def recode_memos(folder: Path, mapping: Mapping[str, str], display: Callable[[Pa
         front = text[start:end]
         data, problems = load_yaml(front.replace("\r\n", "\n"), display(path), line_offset=1)
         if problems or not isinstance(data, dict):
+            detail = f" ({problems[0]})" if problems else ""
+            warn(f"{display(path)}: its front matter could not be read{detail}, so its codes: were not updated")
             continue
         codes = data.get("codes")
         cited = [scalar_to_str(c) for c in codes] if isinstance(codes, list) else []
@@ -190,7 +196,8 @@ def memo_findings(
         found = _front_matter(text)
         if found is not None:
             _, start, end = found
-            data, _problems = load_yaml(text[start:end], name, line_offset=1)
+            data, problems = load_yaml(text[start:end], name, line_offset=1)
+            findings += [str(p) for p in problems]
             cited = data.get("codes") if isinstance(data, LineDict) else None
             items = list(cited) if isinstance(cited, list) else [] if cited is None else [cited]
             for index, code in enumerate(items):
