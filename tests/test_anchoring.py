@@ -139,14 +139,14 @@ def test_anchoring_orphans_can_be_reattached_or_deleted(make_project):
     )
     project = open_project(root)
     target = [s for s in project.corpus.segments if not s.skipped][2]
-    assert reattach(project.store, project.corpus, project.codebook, spoken[2].id, target.id) == 1
+    assert reattach(project.store, project.corpus, project.codebook, spoken[2].id, target.id) == (1, 0)
     codings = open_project(root).load_codings()
     assert (target.id, "coaching") in {(c.segment, c.code) for c in codings.codings}
     assert codings.orphans == []
 
     edit(root, "Honestly, the afternoons are the hard part.", "Something else entirely now, about lunch menus.")
     project = open_project(root)
-    assert delete(project.store, project.corpus, project.codebook, target.id) == 1
+    assert delete(project.store, project.corpus, project.codebook, target.id) == (1, 0)
     assert open_project(root).load_codings().orphans == []
     assert project.store.read_log()[-1]["action"] == "delete-orphan"
 

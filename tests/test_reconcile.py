@@ -16,7 +16,7 @@ ALDER_ID = "alder-creek/teacher-01"
 @pytest.fixture
 def study(make_project):
     """s1: both data_use; s2: ana plc, ben plc + coaching; s3: ana coaching, ben nothing; s4 uncoded.
-    bayview is coded by ben only."""
+    alder is marked done by both; bayview is coded by ben only."""
     root = make_project({"alder-creek/teacher-01.txt": ALDER, "bayview/coach-01.txt": BAYVIEW}, codebook=CODEBOOK)
     project = open_project(root)
     s1, s2, s3, _ = spoken(project, ALDER_ID)
@@ -25,6 +25,7 @@ def study(make_project):
     project.code(s2, ["plc"], "ana")
     project.code(s2, ["plc", "coaching"], "ben")
     project.code(s3, ["coaching"], "ana")
+    project.mark_done([ALDER_ID], "ana")
     project.mark_done([ALDER_ID], "ben")
     project.code(spoken(project, "bayview/coach-01")[0], ["data_use"], "ben")
     return root
@@ -88,6 +89,7 @@ def test_reconcile_keep_union(study, cli):
         "left out 1 transcript(s) covered by only one coder: bayview/coach-01\n"
         "merged: copied 2 agreed coding(s) of ana and ben; decided 2 disagreement(s), 0 left; "
         "1 transcript(s) marked done (codings/merged.jsonl)\n"
+        "marked done: alder-creek/teacher-01\n"
     )
     s1, s2, s3, _ = ids(study)
     codings, by_key = merged(study)
@@ -97,6 +99,26 @@ def test_reconcile_keep_union(study, cli):
     assert by_key[(s3, "coaching")].memo == "reconciled from ana and ben: kept from ana"
     assert {c.source for c in codings.codings} == {"manual"}
     assert codings.done == {"merged": {ALDER_ID}}
+
+
+def test_reconcile_marks_done_only_where_both_coders_had_finished(make_project, cli):
+    root = make_project({"alder-creek/teacher-01.txt": ALDER, "bayview/coach-01.txt": BAYVIEW}, codebook=CODEBOOK)
+    project = open_project(root)
+    alder, bayview = spoken(project, ALDER_ID)[0], spoken(project, "bayview/coach-01")[0]
+    for coder in ("ana", "ben"):
+        project.code(alder, ["data_use"], coder)
+        project.code(bayview, ["data_use"], coder)
+    project.mark_done([ALDER_ID, "bayview/coach-01"], "ana")
+    project.mark_done([ALDER_ID], "ben")
+    result = cli("-C", root, "reconcile", "--coders", "ana,ben", "--into", "merged", "--keep-union")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith(
+        "1 transcript(s) marked done (codings/merged.jsonl)\n"
+        "marked done: alder-creek/teacher-01; not done (only ana had finished): bayview/coach-01\n"
+    )
+    codings, by_key = merged(root)
+    assert codings.done == {"merged": {ALDER_ID}}
+    assert (bayview, "data_use") in by_key  # reconciled all the same, just not marked done
 
 
 def test_reconcile_keep_intersection(study, cli):
@@ -131,6 +153,7 @@ def test_reconcile_quit_saves_decisions_and_a_rerun_continues(study, cli):
     assert first.stderr.endswith(
         "merged: copied 2 agreed coding(s) of ana and ben; decided 1 disagreement(s), 1 left; "
         "0 transcript(s) marked done (codings/merged.jsonl)\n"
+        "not done (disagreements left to decide): alder-creek/teacher-01\n"
         "run the same command again to decide the 1 left\n"
     )
     codings, by_key = merged(study)
@@ -142,6 +165,7 @@ def test_reconcile_quit_saves_decisions_and_a_rerun_continues(study, cli):
     assert again.stderr.endswith(
         "merged: copied 0 agreed coding(s) of ana and ben; decided 1 disagreement(s), 0 left; "
         "1 transcript(s) marked done (codings/merged.jsonl)\n"
+        "marked done: alder-creek/teacher-01\n"
     )
     codings, by_key = merged(study)
     assert (s3, "coaching") not in by_key and codings.done == {"merged": {ALDER_ID}}

@@ -76,7 +76,7 @@ def test_report_header_numbers_and_provenance(study, html):
         "cases": "2",
         "participants": "4",  # A-T1, B-T1, and Ann Diaz and Bob Kerr (no participant attribute)
         "words": str(sum(len(s.text.split()) for s in study.corpus.segments)),
-        "segments": "9",
+        "interviewee segments": "9",
         "coded segments": "8",
         "codings": "13",  # ana 7 + ben 7, less ben's coding of an interviewer turn (never counted)
         "coders": "2",

@@ -120,7 +120,7 @@ def test_rules_transcripts_cases_matrix_and_report_count_alike(study, cli):
             row["words"],
         )
     numbers = dict(context["numbers"])
-    assert numbers["participants"] == "4" and numbers["segments"] == "5"
+    assert numbers["participants"] == "4" and numbers["interviewee segments"] == "5"
     assert numbers["words"] == f"{sum(t['words'] for t in transcripts):,}"
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from qualcode.app.study import Study
 from qualcode.codebook.parse import validate_codebook
+from qualcode.coding.memos import memo_findings
+from qualcode.coding.resolve import load_codings
 from qualcode.errors import QualcodeError
 
 
@@ -22,26 +25,44 @@ def _short(text: str, limit: int = 70) -> str:
 
 
 def check_project(study: Study) -> tuple[list[Finding], dict[str, Any]]:
-    """Every problem found, and a summary of what was checked."""
+    """Every problem found, and a summary of what was checked.
+
+    The warnings that loading the project raised (``study.warnings``: attribute conflicts,
+    speaker spellings, decoding…) are findings too, each once, so what ``check`` prints is what
+    it counts.
+    """
     findings: list[Finding] = []
     summary: dict[str, Any] = {}
+    try:
+        _check(study, findings, summary)
+    finally:
+        listed = {f.message for f in findings}
+        findings += [Finding("warning", w) for w in study.warnings if w not in listed]
+    return findings, summary
+
+
+def _check(study: Study, findings: list[Finding], summary: dict[str, Any]) -> None:
     path = study.project.codebook_path
     _, problems = validate_codebook(path, study.display(path))
     findings += [Finding("error", str(p)) for p in problems]
     try:
         corpus = study.readable_corpus
     except QualcodeError as exc:
-        return findings + [Finding("error", str(p)) for p in exc.problems], summary
+        findings += [Finding("error", str(p)) for p in exc.problems]
+        return
     summary["transcripts"] = len(corpus.transcripts)
-    summary["segments"] = len(corpus.segments)
+    summary["segments"] = len(corpus.coded_segments())
+    summary["skipped_segments"] = len(corpus.segments) - summary["segments"]
     findings += [Finding("error", str(p)) for p in corpus.problems]
     findings += [Finding("warning", f"{path}: {reason}") for path, reason in corpus.skipped]
     if problems or corpus.problems:
-        return findings, summary
+        return
     try:
-        codings = study.load_codings()
+        # No warn callback: every moved, orphaned or unknown-code coding is a finding below.
+        codings = load_codings(study.store, corpus, study.codebook)
     except QualcodeError as exc:
-        return findings + [Finding("error", str(p)) for p in exc.problems], summary
+        findings += [Finding("error", str(p)) for p in exc.problems]
+        return
     summary["coders"] = len(codings.coders)
     summary["codings"] = len(codings.codings)
     for orphan in codings.orphans:
@@ -51,6 +72,15 @@ def check_project(study: Study) -> tuple[list[Finding], dict[str, Any]]:
                 "error",
                 f"orphaned coding: {c.coder} coded '{c.code}' on {c.segment} — {orphan.reason}; "
                 f'quote: "{_short(c.anchor.quote)}" (see `qualcode orphans`)',
+            )
+        )
+    for note_orphan in codings.orphaned_notes:
+        n = note_orphan.note
+        findings.append(
+            Finding(
+                "error",
+                f'orphaned note: {n.coder}\'s note "{_short(n.text, 40)}" on {n.segment} — {note_orphan.reason}; '
+                f'quote: "{_short(n.anchor.quote)}" (see `qualcode orphans`)',
             )
         )
     for coding in codings.unknown_codes:
@@ -68,6 +98,23 @@ def check_project(study: Study) -> tuple[list[Finding], dict[str, Any]]:
                 "`qualcode reanchor` saves it",
             )
         )
+    for old_note, new_note, score in codings.moved_notes:
+        findings.append(
+            Finding(
+                "warning",
+                f'{old_note.coder}\'s note "{_short(old_note.text, 40)}" moved from {old_note.segment} to '
+                f"{new_note.segment} (match {score:.0f}/100) after a transcript edit; `qualcode reanchor` saves it",
+            )
+        )
+    for coder, transcripts in codings.done.items():
+        for transcript in sorted(set(transcripts) - set(corpus.by_id)):
+            findings.append(
+                Finding(
+                    "warning",
+                    f"{coder} marked '{transcript}' done, but there is no such transcript now (renamed or removed?); "
+                    f"`qualcode done {transcript} --coder {coder} --undo` removes the mark",
+                )
+            )
     for coding in codings.codings:
         segment = corpus.segment_index[coding.segment]
         if segment.skipped:
@@ -78,4 +125,33 @@ def check_project(study: Study) -> tuple[list[Finding], dict[str, Any]]:
                     "(speakers_to_skip); it is not counted",
                 )
             )
-    return findings, summary
+    _check_suggestions(study, corpus.segment_index, findings)
+    ids = {code.id for code in study.codebook.walk()}
+    for message in memo_findings(study.project.memos_dir, study.display, ids, corpus.segment_index):
+        findings.append(Finding("warning", message))
+
+
+def _check_suggestions(study: Study, segments: Collection[str], findings: list[Finding]) -> None:
+    """Suggestions and review decisions are keyed by segment id alone (they keep no quote), so
+    after a transcript edit those on a changed segment cannot follow it: say so."""
+    try:
+        pending, decisions = study.suggestion_store.stale(segments)
+    except QualcodeError as exc:
+        findings.extend(Finding("error", str(p)) for p in exc.problems)
+        return
+    if pending:
+        findings.append(
+            Finding(
+                "warning",
+                f"{pending} saved suggestion(s) are on segments no longer in the transcripts (edited or removed); "
+                "`qualcode suggest --save` replaces them",
+            )
+        )
+    for coder, count in sorted(decisions.items()):
+        findings.append(
+            Finding(
+                "warning",
+                f"{count} review decision(s) by {coder} are on segments no longer in the transcripts (edited or "
+                "removed); they no longer count for rule weights or learning",
+            )
+        )

@@ -28,7 +28,7 @@ from qualcode.codebook.parse import load_codebook
 from qualcode.coding import handcoding
 from qualcode.coding.identity import split_coders
 from qualcode.coding.records import Note
-from qualcode.coding.resolve import CodingSet, Move, load_codings, save_reanchored
+from qualcode.coding.resolve import CodingSet, Reanchored, load_codings, save_reanchored
 from qualcode.coding.store import CodingStore
 from qualcode.errors import QualcodeWarning
 from qualcode.study.config import Config
@@ -171,8 +171,9 @@ class Study:
 
         return CodingSession(self.store, self.corpus, self.codebook, transcript_id, coder, self.warning)
 
-    def reanchor(self, coders: Coders = None) -> list[Move]:
-        """Save the new anchors of codings that transcript edits moved; return the moves."""
+    def reanchor(self, coders: Coders = None) -> Reanchored:
+        """Save the new anchors of codings and notes that transcript edits moved; return the moves
+        (``.codings`` and ``.notes``)."""
         names = None if coders is None else split_coders(coders)
         return save_reanchored(self.store, self.corpus, names)
 

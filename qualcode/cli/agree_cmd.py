@@ -9,7 +9,14 @@ import click
 from qualcode.analysis.agreement import compare, disagreement_list, prepare
 from qualcode.cli.common import coders_option, emit, emit_rows, format_option, pass_study
 from qualcode.codebook.model import LEVELS
-from qualcode.coding.reconcile import CHOICES, apply_reconciliation, keep_all, parse_choice, plan_reconciliation
+from qualcode.coding.reconcile import (
+    CHOICES,
+    apply_reconciliation,
+    done_summary,
+    keep_all,
+    parse_choice,
+    plan_reconciliation,
+)
 from qualcode.common.tabular import to_json, to_table
 from qualcode.errors import QualcodeError
 
@@ -227,7 +234,9 @@ def reconcile(study, coders, into, keep_union, keep_intersection):
     Codes both coders gave are copied. For each segment where they differ, the segment, both
     coders' codes and the disputed codes' definitions are shown, and you answer 1 (first
     coder's codes), 2 (second's), b (both), n (neither), a comma list of codes to keep, or q
-    to stop and save what is decided so far; run the command again to continue.
+    to stop and save what is decided so far; run the command again to continue. A transcript
+    is marked done for the new coder only where both coders had marked it done and no
+    disagreement is left; the others are named.
 
     \b
     Example:
@@ -253,6 +262,9 @@ def reconcile(study, coders, into, keep_union, keep_intersection):
         f"marked done ({outcome.path})",
         err=True,
     )
+    summary = done_summary(outcome)
+    if summary:
+        click.echo(summary, err=True)
     if outcome.remaining:
         click.echo(f"run the same command again to decide the {outcome.remaining} left", err=True)
 

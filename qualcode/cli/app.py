@@ -22,24 +22,57 @@ if TYPE_CHECKING:
 
 
 class State:
-    """Per-invocation state: the ``-C`` folder and the lazily opened study."""
+    """Per-invocation state: the ``-C`` folder, the lazily opened study, the run's warnings."""
 
-    def __init__(self, project_dir: str | None):
+    def __init__(self, project_dir: str | None, quiet: bool = False):
         self.project_dir = project_dir
         self._study: Study | None = None
+        self.warnings = WarningSink(quiet)
 
     @property
     def study(self) -> Study:
         if self._study is None:
             from qualcode.app.study import open_project
 
-            self._study = open_project(self.project_dir, warn=warn)
+            self._study = open_project(self.project_dir, warn=self.warnings)
         return self._study
 
 
 def warn(message: str) -> None:
     """Warnings go to stderr so that stdout stays machine-readable."""
     click.echo(click.style("warning: ", fg="yellow") + message, err=True)
+
+
+class WarningSink:
+    """The run's warnings: the first :attr:`LIMIT` printed as they come, the rest counted and
+    summarised once at the end (:meth:`close`); none at all with ``--quiet``. A command that
+    lists every warning itself (``check``) calls :meth:`hold`."""
+
+    LIMIT = 5
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+        self.held = False
+        self.shown = 0
+        self.more = 0
+
+    def __call__(self, message: str) -> None:
+        if self.quiet or self.held:
+            return
+        if self.shown < self.LIMIT:
+            self.shown += 1
+            warn(message)
+        else:
+            self.more += 1
+
+    def hold(self) -> None:
+        """Print nothing from now on: the command reports the warnings itself."""
+        self.held = True
+
+    def close(self) -> None:
+        if self.more and not self.quiet:
+            warn(f"… and {self.more} more warning(s): run `qualcode check` to see them all")
+        self.more = 0
 
 
 class _UserError(click.ClickException):
@@ -82,6 +115,9 @@ class QualcodeGroup(click.Group):
             return super().invoke(ctx)
         except QualcodeError as exc:
             raise cli_error(exc) from None
+        finally:
+            if isinstance(ctx.obj, State):
+                ctx.obj.warnings.close()
 
 
 @click.group(cls=QualcodeGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,9 +128,10 @@ class QualcodeGroup(click.Group):
     type=click.Path(file_okay=False),
     help="Project folder (holding qualcode.yaml). Default: the nearest one above the current folder.",
 )
+@click.option("-q", "--quiet", is_flag=True, help="Print no warnings (errors are still printed).")
 @click.version_option(__version__, prog_name="qualcode")
 @click.pass_context
-def main(ctx: click.Context, project_dir: str | None) -> None:
+def main(ctx: click.Context, project_dir: str | None, quiet: bool) -> None:
     """qualcode: code interview transcripts, compare coders, build cross-case reports.
 
     \b
@@ -102,7 +139,7 @@ def main(ctx: click.Context, project_dir: str | None) -> None:
       qualcode init study && cd study
       qualcode segments --transcript example/teacher-01
     """
-    ctx.obj = State(project_dir)
+    ctx.obj = State(project_dir, quiet)
 
 
 def run() -> None:

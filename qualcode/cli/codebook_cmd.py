@@ -129,9 +129,10 @@ def render_tree(book: Codebook, brief: bool = False, width: int = 88) -> str:
 @click.argument("new")
 @click.pass_context
 def rename(ctx, old, new):
-    """Rename code OLD to NEW in the codebook and in every coder's codings.
+    """Rename code OLD to NEW in the codebook, every coder's codings, suggestions and memos.
 
-    Comments and layout of the codebook are kept.
+    Comments and layout of the codebook are kept; a memo's front matter `codes:` is updated,
+    its text left as it was.
 
     \b
     Example:
@@ -140,7 +141,14 @@ def rename(ctx, old, new):
     from qualcode.app.recode import rename_code
 
     changed = rename_code(ctx.obj.study, old, new)
-    click.echo(f"renamed '{old}' to '{new}' in the codebook and in {changed} coding(s)", err=True)
+    click.echo(
+        f"renamed '{old}' to '{new}' in the codebook and in {changed.codings} coding(s){_memos(changed.memos)}",
+        err=True,
+    )
+
+
+def _memos(memos):
+    return f" and {len(memos)} memo(s) ({', '.join(memos)})" if memos else ""
 
 
 @codebook.command("merge")
@@ -150,7 +158,8 @@ def merge(ctx, codes):
     """Merge codes into one: qualcode codebook merge SRC... INTO TARGET.
 
     The sources' keywords, patterns, examples and children move to TARGET, the sources leave
-    the codebook, and every coding of a source becomes a TARGET coding (once per segment).
+    the codebook, and every coding of a source becomes a TARGET coding (once per segment);
+    memos citing a source cite TARGET.
 
     \b
     Example:
@@ -162,7 +171,10 @@ def merge(ctx, codes):
         raise click.UsageError("write it as: qualcode codebook merge SRC [SRC...] INTO TARGET")
     sources, into = list(codes[:-2]), codes[-1]
     changed = merge_codes(ctx.obj.study, sources, into)
-    click.echo(f"merged {', '.join(sources)} into '{into}': {changed} coding(s) recoded", err=True)
+    click.echo(
+        f"merged {', '.join(sources)} into '{into}': {changed.codings} coding(s) recoded{_memos(changed.memos)}",
+        err=True,
+    )
 
 
 @codebook.command("export")
@@ -171,7 +183,8 @@ def merge(ctx, codes):
     "fmt",
     type=click.Choice(["qdc", "csv", "xlsx"]),
     required=True,
-    help="qdc: a REFI-QDA codebook (NVivo, ATLAS.ti, MAXQDA, QualCoder); csv or xlsx: a table.",
+    help="Output format: qdc, csv or xlsx. qdc: a REFI-QDA codebook (NVivo, ATLAS.ti, MAXQDA, QualCoder); "
+    "csv or xlsx: a spreadsheet.",
 )
 @click.option(
     "-o",

@@ -18,15 +18,27 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
-    """``--format`` with the given choices."""
+    """``--format`` with the given choices; its help names exactly those."""
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(choices),
         default=default,
         show_default=True,
-        help="Output format; json and csv print only data on stdout.",
+        help=format_help(choices),
     )
+
+
+def format_help(choices: Sequence[str]) -> str:
+    """``Output format: table, json or csv; json and csv print only data on stdout.``"""
+    listed = ", ".join(choices[:-1]) + f" or {choices[-1]}" if len(choices) > 1 else choices[0]
+    pure = [c for c in choices if c in ("json", "csv")]
+    notes = []
+    if pure:
+        notes.append(f"{' and '.join(pure)} {'print' if len(pure) > 1 else 'prints'} only data on stdout")
+    if "xlsx" in choices:
+        notes.append("xlsx needs -o FILE")
+    return f"Output format: {listed}" + (f"; {'; '.join(notes)}." if notes else ".")
 
 
 def pass_study(func: Callable[..., Any]) -> Callable[..., Any]:

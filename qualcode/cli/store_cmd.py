@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from qualcode.app.check import check_project
 from qualcode.cli.common import emit, emit_rows, format_option, pass_study
-from qualcode.coding.orphans import delete, find_orphans, reattach
+from qualcode.coding.orphans import delete, find_all_orphans, reattach
 from qualcode.common.tabular import to_json, to_table
+from qualcode.study.views import SEGMENT_LABELS
 
 
 @click.command("log")
@@ -27,55 +30,112 @@ def log(study, coder, limit, fmt):
     entries = study.store.read_log(coder)[-limit:]
 
     def table(entries):
-        rows = []
-        for entry in entries:
-            detail = {k: v for k, v in entry.items() if k not in ("timestamp", "coder", "action")}
-            what = " ".join(f"{k}={v}" for k, v in detail.items() if v not in ("", None))
-            rows.append(
-                {
-                    "timestamp": entry.get("timestamp"),
-                    "coder": entry.get("coder"),
-                    "action": entry.get("action"),
-                    "what": what,
-                }
-            )
+        rows = [
+            {
+                "timestamp": entry.get("timestamp"),
+                "coder": entry.get("coder"),
+                "action": entry.get("action"),
+                "what": describe_change(entry),
+            }
+            for entry in entries
+        ]
         return to_table(rows, ["timestamp", "coder", "action", "what"])
 
     emit_rows(fmt, entries, [], table)
 
 
-@click.command("check")
-@format_option("text", "json", default="text")
-@pass_study
-def check(study, fmt):
-    """Check the whole project: config, codebook, transcripts, codings, orphans.
+def describe_change(entry: dict[str, Any]) -> str:
+    """One audit-log entry as a person reads it: ``coaching on T#1c9e0f3a``, ``plc -> pl/plc``,
+    ``T#1c9e0f3a -> #77c0a1de``, then the other details as ``key: value`` (lists comma-separated,
+    each coder's codes as ``ana: plc; ben: -``, long texts shortened), never raw JSON."""
+    detail = {
+        k: v for k, v in entry.items() if k not in ("timestamp", "coder", "action") and v not in ("", None, [], {})
+    }
+    parts = []
+    if "old_code" in detail:
+        parts.append(f"{detail.pop('old_code')} -> {detail.pop('code', '?')}")
+    elif "code" in detail:
+        parts.append(str(detail.pop("code")))
+    if "old_segment" in detail:
+        old, new = str(detail.pop("old_segment")), str(detail.pop("segment", "?"))
+        same = old.split("#")[0] == new.split("#")[0]
+        parts.append(f"{old} -> {'#' + new.split('#', 1)[-1] if same else new}")
+        detail.pop("transcript", None)
+    elif "segment" in detail:
+        segment = str(detail.pop("segment"))
+        if parts:
+            parts[-1] += f" on {segment}"
+        else:
+            parts.append(segment)
+        detail.pop("transcript", None)
+    elif "transcript" in detail:
+        parts.append(str(detail.pop("transcript")))
+    if detail.get("source") == "manual":
+        del detail["source"]
+    parts += [f"{key}: {_readable(value)}" for key, value in detail.items()]
+    return "; ".join(parts)
 
-    Exit status 1 when an error needs attention (orphaned codings, unknown codes, unreadable
-    files), so it can guard a team's CI.
+
+def _readable(value: Any, limit: int = 40) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(_readable(v, limit) for v in value) or "-"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_readable(v, limit)}" for k, v in value.items())
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@click.command("check")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too (for CI).")
+@format_option("text", "json", default="text")
+@click.pass_context
+def check(ctx, strict, fmt):
+    """Check the whole project: config, codebook, transcripts, codings, orphans, memos.
+
+    Prints every error and warning once, then counts exactly those. Exit status 1 when an
+    error needs attention (orphaned codings, unknown codes, unreadable files), and with
+    --strict on warnings too, so it can guard a team's CI. Interviewee segments are counted
+    as in `cases` and `transcripts`; interviewer segments apart.
 
     \b
     Example:
-      qualcode check
+      qualcode check --strict
     """
-    findings, summary = check_project(study)
+    sink = ctx.obj.warnings
+    sink.hold()  # check lists every warning itself, once, and counts it
+    findings, summary = check_project(ctx.obj.study)
     errors = [f for f in findings if f.level == "error"]
+    warnings = [f for f in findings if f.level != "error"]
+    failed = bool(errors) or (strict and bool(warnings))
     if fmt == "json":
         emit(
             to_json(
                 {
-                    "ok": not errors,
+                    "ok": not failed,
                     "summary": summary,
+                    "errors": len(errors),
+                    "warnings": len(warnings),
                     "findings": [{"level": f.level, "message": f.message} for f in findings],
                 }
             )
         )
     else:
         for finding in findings:
-            click.echo(f"{finding.level}: {finding.message}", err=True)
-        parts = ", ".join(f"{v} {k}" for k, v in summary.items())
-        emit(f"checked {parts}: {len(errors)} error(s), {len(findings) - len(errors)} warning(s)")
-    if errors:
+            if finding.level == "error" or not sink.quiet:
+                click.echo(f"{finding.level}: {finding.message}", err=True)
+        hidden = " (not shown: --quiet)" if sink.quiet and warnings else ""
+        emit(f"checked {_checked(summary)}: {len(errors)} error(s), {len(warnings)} warning(s){hidden}")
+    if failed:
         raise click.exceptions.Exit(1)
+
+
+def _checked(summary):
+    labels = {**SEGMENT_LABELS, "skipped_segments": f"{SEGMENT_LABELS['skipped_segments']} (not counted)"}
+    return ", ".join(f"{v} {labels.get(k, k)}" for k, v in summary.items()) or "nothing"
 
 
 @click.group("orphans", invoke_without_command=True)
@@ -83,7 +143,7 @@ def check(study, fmt):
 @format_option("table", "json")
 @click.pass_context
 def orphans(ctx, coder, fmt):
-    """List codings whose text is gone from the transcripts, and decide about them.
+    """List codings and notes whose text is gone from the transcripts, and decide about them.
 
     Orphans are kept in the store until you reattach or delete them.
 
@@ -96,9 +156,10 @@ def orphans(ctx, coder, fmt):
     if ctx.invoked_subcommand is not None:
         return
     study = ctx.obj.study
-    found = find_orphans(study.store, study.corpus, study.codebook, coder)
-    rows = [
+    found, notes = find_all_orphans(study.store, study.corpus, study.codebook, coder)
+    rows: list[dict[str, Any]] = [
         {
+            "kind": "coding",
             "segment": o.coding.segment,
             "transcript": o.coding.transcript,
             "code": o.coding.code,
@@ -108,10 +169,28 @@ def orphans(ctx, coder, fmt):
         }
         for o in found
     ]
+    rows += [
+        {
+            "kind": "note",
+            "segment": n.note.segment,
+            "transcript": n.note.transcript,
+            "code": None,
+            "coder": n.note.coder,
+            "reason": n.reason,
+            "quote": n.note.anchor.quote,
+            "note": n.note.text,
+        }
+        for n in notes
+    ]
     if fmt == "table" and not rows:
-        click.echo("no orphaned codings", err=True)
+        click.echo("no orphaned codings or notes", err=True)
         return
-    emit_rows(fmt, rows, [], lambda r: to_table(r, ["segment", "code", "coder", "quote"]))
+
+    def table(rows):
+        shown = [{**r, "code": r["code"] or f"note: {r['note']}"} for r in rows]
+        return to_table(shown, ["segment", "code", "coder", "quote"])
+
+    emit_rows(fmt, rows, [], table)
 
 
 @orphans.command("reattach")
@@ -121,14 +200,14 @@ def orphans(ctx, coder, fmt):
 @click.option("--code", metavar="ID", help="Only the orphan with this code.")
 @pass_study
 def reattach_cmd(study, old_segment, new_segment, coder, code):
-    """Move the orphaned codings of OLD_SEGMENT onto NEW_SEGMENT.
+    """Move the orphaned codings and notes of OLD_SEGMENT onto NEW_SEGMENT.
 
     \b
     Example:
       qualcode orphans reattach bayview/coach-01#2e589360 bayview/coach-01#77c0a1de
     """
-    moved = reattach(study.store, study.corpus, study.codebook, old_segment, new_segment, coder, code)
-    click.echo(f"reattached {moved} coding(s) to {new_segment}", err=True)
+    moved, notes = reattach(study.store, study.corpus, study.codebook, old_segment, new_segment, coder, code)
+    click.echo(f"reattached {moved} coding(s){_and_notes(notes)} to {new_segment}", err=True)
 
 
 @orphans.command("delete")
@@ -138,9 +217,10 @@ def reattach_cmd(study, old_segment, new_segment, coder, code):
 @click.option("--code", metavar="ID", help="Only orphans with this code.")
 @pass_study
 def delete_cmd(study, old_segment, all_, coder, code):
-    """Delete the orphaned codings of OLD_SEGMENT (or --all of them).
+    """Delete the orphaned codings and notes of OLD_SEGMENT (or --all of them).
 
-    Deleted codings stay recorded, with their quote, in the audit log (`qualcode log`).
+    Deleted codings stay recorded, with their quote, in the audit log (`qualcode log`), and
+    deleted notes with their text.
 
     \b
     Example:
@@ -148,15 +228,19 @@ def delete_cmd(study, old_segment, all_, coder, code):
     """
     if bool(old_segment) == all_:
         raise click.UsageError("give either OLD_SEGMENT or --all")
-    deleted = delete(study.store, study.corpus, study.codebook, None if all_ else old_segment, coder, code)
-    click.echo(f"deleted {deleted} orphaned coding(s)", err=True)
+    deleted, notes = delete(study.store, study.corpus, study.codebook, None if all_ else old_segment, coder, code)
+    click.echo(f"deleted {deleted} orphaned coding(s){_and_notes(notes)}", err=True)
+
+
+def _and_notes(count):
+    return f" and {count} note(s)" if count else ""
 
 
 @click.command("reanchor")
 @click.option("--coder", metavar="NAME", help="Only this coder's codings.")
 @pass_study
 def reanchor(study, coder):
-    """Save the new anchors of codings that transcript edits moved to another segment id.
+    """Save the new anchors of codings and notes that transcript edits moved to another segment id.
 
     Reading commands (matrix, report, quotes, agree…) resolve moved codings in memory and never
     write; commands that write a coder's file (code, uncode, done…) save that coder's moves as
@@ -167,12 +251,15 @@ def reanchor(study, coder):
     Example:
       qualcode reanchor
     """
-    moves = study.reanchor([coder] if coder else None)
-    coders = sorted({old.coder for old, _, _ in moves})
-    if moves:
-        click.echo(f"saved {len(moves)} re-anchored coding(s) of {', '.join(coders)}", err=True)
+    saved = study.reanchor([coder] if coder else None)
+    coders = sorted({old.coder for old, _, _ in saved.codings} | {old.coder for old, _, _ in saved.notes})
+    if saved.codings or saved.notes:
+        click.echo(
+            f"saved {len(saved.codings)} re-anchored coding(s){_and_notes(len(saved.notes))} of {', '.join(coders)}",
+            err=True,
+        )
     else:
-        click.echo("nothing to re-anchor: every coding is on a current segment (or an orphan)", err=True)
+        click.echo("nothing to re-anchor: every coding and note is on a current segment (or an orphan)", err=True)
 
 
 COMMANDS = [log, check, orphans, reanchor]

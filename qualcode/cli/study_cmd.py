@@ -8,7 +8,15 @@ import click
 
 from qualcode.cli.common import emit_rows, format_option, pass_study
 from qualcode.common.tabular import to_table
-from qualcode.study.views import CASE_KEYS, SEGMENT_KEYS, TRANSCRIPT_KEYS, case_rows, segment_rows, transcript_rows
+from qualcode.study.views import (
+    CASE_KEYS,
+    SEGMENT_KEYS,
+    SEGMENT_LABELS,
+    TRANSCRIPT_KEYS,
+    case_rows,
+    segment_rows,
+    transcript_rows,
+)
 
 
 @click.command("segments")
@@ -39,7 +47,8 @@ def segments(study, transcript_id, fmt):
 def transcripts(study, fmt):
     """List transcripts with their attributes, segments and words.
 
-    Segments count the coded speakers only (not the interviewer), as in `cases` and `matrix`.
+    "interviewee segments" count the coded speakers only, as `cases`, `check`, `matrix` and
+    the report do; "interviewer segments" are the speakers_to_skip turns, never counted.
 
     \b
     Example:
@@ -59,7 +68,9 @@ def transcripts(study, fmt):
         row["speakers"] = ", ".join(row["speakers"])
     shown = [n for n in ("role", "participant") if n in names]
     columns = [*(k for k in TRANSCRIPT_KEYS if k != "attributes"), *names]
-    emit_rows(fmt, flat, columns, lambda r: to_table(r, ["id", "case", *shown, "segments", "words", "speakers"]))
+    table = ["id", "case", *shown, "segments", "skipped_segments", "words", "speakers"]
+    headers = [SEGMENT_LABELS.get(c, c) for c in table]
+    emit_rows(fmt, flat, columns, lambda r: to_table(r, table, headers))
     corpus.require_complete()
 
 
@@ -69,7 +80,8 @@ def transcripts(study, fmt):
 def cases(study, fmt):
     """Summarise the study per case: transcripts, participants, roles, segments, words.
 
-    Segments count the coded speakers only (not the interviewer).
+    "interviewee segments" count the coded speakers only (not the interviewer), as
+    `transcripts`, `check`, `matrix` and the report do.
 
     \b
     Example:
@@ -87,7 +99,8 @@ def cases(study, fmt):
     columns = ["case", "transcripts", "participants", "segments", "words", "roles"]
     totals = ("transcripts", "participants", "segments", "words")
     total = {"case": "TOTAL", **{k: sum(r[k] for r in rows) for k in totals}, "roles": ""}
-    emit_rows(fmt, rows, columns, lambda r: to_table(r + [total], columns))
+    headers = [SEGMENT_LABELS.get(c, c) for c in columns]
+    emit_rows(fmt, rows, columns, lambda r: to_table(r + [total], columns, headers))
     corpus.require_complete()
 
 

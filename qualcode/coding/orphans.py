@@ -1,7 +1,9 @@
-"""Deciding about orphaned codings: re-attach them to a segment, or delete them.
+"""Deciding about orphaned codings and notes: re-attach them to a segment, or delete them.
 
-Orphans are codings whose text is gone from the transcripts (see :mod:`qualcode.coding.resolve`). They
-stay in the store until the user runs one of these, so nothing is ever dropped silently.
+Orphans are codings (and notes) whose text is gone from the transcripts (see
+:mod:`qualcode.coding.resolve`). They stay in the store until the user runs one of these, so
+nothing is ever dropped silently. ``code`` narrows a decision to codings of that code (notes
+have no code, so they are left alone then).
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from dataclasses import replace
 
 from qualcode.codebook.model import Codebook
 from qualcode.coding.anchoring import anchor_for
-from qualcode.coding.resolve import Orphan, load_codings
-from qualcode.coding.store import CodingStore
+from qualcode.coding.records import Note
+from qualcode.coding.resolve import CodingSet, NoteOrphan, Orphan, load_codings
+from qualcode.coding.store import CoderFile, CodingStore
 from qualcode.errors import UnknownSegmentError
 from qualcode.study.corpus import Corpus
+from qualcode.study.segment import Segment
 
 
 def find_orphans(store: CodingStore, corpus: Corpus, codebook: Codebook, coder: str | None = None) -> list[Orphan]:
@@ -21,16 +25,28 @@ def find_orphans(store: CodingStore, corpus: Corpus, codebook: Codebook, coder: 
     return load_codings(store, corpus, codebook, [coder] if coder else None).orphans
 
 
-def _matching(orphans: list[Orphan], old_segment: str, code: str | None) -> list[Orphan]:
+def find_all_orphans(
+    store: CodingStore, corpus: Corpus, codebook: Codebook, coder: str | None = None
+) -> tuple[list[Orphan], list[NoteOrphan]]:
+    """The orphaned codings and the orphaned notes of every coder (or of one)."""
+    found: CodingSet = load_codings(store, corpus, codebook, [coder] if coder else None)
+    return found.orphans, found.orphaned_notes
+
+
+def _matching(
+    found: tuple[list[Orphan], list[NoteOrphan]], old_segment: str, code: str | None
+) -> tuple[list[Orphan], list[NoteOrphan]]:
+    orphans, notes = found
     chosen = [o for o in orphans if o.coding.segment == old_segment and (code is None or o.coding.code == code)]
-    if not chosen:
-        listing = ", ".join(sorted({o.coding.segment for o in orphans})) or "none"
+    chosen_notes = [n for n in notes if n.note.segment == old_segment and code is None]
+    if not chosen and not chosen_notes:
+        listing = ", ".join(sorted({o.coding.segment for o in orphans} | {n.note.segment for n in notes})) or "none"
         raise UnknownSegmentError(
-            f"no orphaned coding on segment '{old_segment}'"
+            f"no orphaned coding or note on segment '{old_segment}'"
             + (f" with code '{code}'" if code else "")
             + f"; orphaned segments: {listing}"
         )
-    return chosen
+    return chosen, chosen_notes
 
 
 def reattach(
@@ -41,14 +57,18 @@ def reattach(
     new_segment: str,
     coder: str | None = None,
     code: str | None = None,
-) -> int:
-    """Move the orphaned codings of ``old_segment`` onto ``new_segment``; return how many moved."""
+) -> tuple[int, int]:
+    """Move the orphaned codings (and notes) of ``old_segment`` onto ``new_segment``; return how
+    many codings and how many notes moved."""
     target = corpus.segment(new_segment)
     transcript_text = corpus.by_id[target.transcript].text
-    chosen = _matching(find_orphans(store, corpus, codebook, coder), old_segment, code)
-    moved = 0
-    for owner in sorted({o.coding.coder for o in chosen}):
+    chosen, chosen_notes = _matching(find_all_orphans(store, corpus, codebook, coder), old_segment, code)
+    moved = notes_moved = 0
+    for owner in sorted({o.coding.coder for o in chosen} | {n.note.coder for n in chosen_notes}):
         with store.transaction(owner) as current:
+            notes_moved += _reattach_notes(
+                current, [n.note for n in chosen_notes if n.note.coder == owner], target, transcript_text
+            )
             for orphan in chosen:
                 if orphan.coding.coder != owner:
                     continue
@@ -71,6 +91,25 @@ def reattach(
                     code=stored.code,
                 )
                 moved += 1
+    return moved, notes_moved
+
+
+def _reattach_notes(current: CoderFile, notes: list[Note], target: Segment, transcript_text: str) -> int:
+    keys = {(n.segment, n.text, n.timestamp) for n in notes}
+    moved = 0
+    kept = []
+    for note in current.notes:
+        if (note.segment, note.text, note.timestamp) in keys:
+            old_segment = note.segment
+            note = replace(
+                note, transcript=target.transcript, segment=target.id, anchor=anchor_for(target, transcript_text)
+            )
+            current.record(
+                "reattach", transcript=target.transcript, segment=target.id, old_segment=old_segment, note=note.text
+            )
+            moved += 1
+        kept.append(note)
+    current.notes = kept
     return moved
 
 
@@ -81,15 +120,18 @@ def delete(
     old_segment: str | None,
     coder: str | None = None,
     code: str | None = None,
-) -> int:
-    """Delete orphaned codings (of one segment, or all when ``old_segment`` is None)."""
-    orphans = find_orphans(store, corpus, codebook, coder)
-    chosen = orphans if old_segment is None else _matching(orphans, old_segment, code)
+) -> tuple[int, int]:
+    """Delete orphaned codings and notes (of one segment, or all when ``old_segment`` is None);
+    return how many codings and how many notes were deleted."""
+    found = find_all_orphans(store, corpus, codebook, coder)
+    chosen, chosen_notes = found if old_segment is None else _matching(found, old_segment, code)
     if code is not None and old_segment is None:
         chosen = [o for o in chosen if o.coding.code == code]
-    deleted = 0
-    for owner in sorted({o.coding.coder for o in chosen}):
+        chosen_notes = []
+    deleted = notes_deleted = 0
+    for owner in sorted({o.coding.coder for o in chosen} | {n.note.coder for n in chosen_notes}):
         with store.transaction(owner) as current:
+            notes_deleted += _delete_notes(current, [n.note for n in chosen_notes if n.note.coder == owner])
             for orphan in chosen:
                 if orphan.coding.coder == owner and current.codings.pop(orphan.coding.key, None) is not None:
                     current.record(
@@ -100,4 +142,17 @@ def delete(
                         quote=orphan.coding.anchor.quote,
                     )
                     deleted += 1
+    return deleted, notes_deleted
+
+
+def _delete_notes(current: CoderFile, notes: list[Note]) -> int:
+    keys = {(n.segment, n.text, n.timestamp) for n in notes}
+    kept = []
+    for note in current.notes:
+        if (note.segment, note.text, note.timestamp) in keys:
+            current.record("delete-orphan", transcript=note.transcript, segment=note.segment, note=note.text)
+        else:
+            kept.append(note)
+    deleted = len(current.notes) - len(kept)
+    current.notes = kept
     return deleted

@@ -4,7 +4,9 @@
 or coded at least once): codes both gave a segment are *agreed* and always copied; a segment
 where their codes differ is a :class:`Dispute` to decide. :func:`apply_reconciliation` writes the
 merged coder in one store transaction: agreed codings, the decided disputes, and a done mark for
-every shared transcript with no dispute left. Each decision is logged (action ``reconcile``), so
+every shared transcript that *both* coders had marked done and that has no dispute left (a
+transcript only one of them finished is reconciled but not marked done: uncoded segments there
+would wrongly read as "code absent"). Each decision is logged (action ``reconcile``), so
 running the same reconciliation again skips what was already decided and continues.
 """
 
@@ -57,6 +59,7 @@ class Plan:
     single: list[str]  # covered by only one coder: left out
     decided_before: set[str] = field(default_factory=set)  # segment ids decided in an earlier run
     resume: bool = False
+    finished: dict[str, list[str]] = field(default_factory=dict)  # shared transcript -> coders who marked it done
 
 
 @dataclass
@@ -66,8 +69,9 @@ class Outcome:
     copied: int
     decided: int
     remaining: int
-    done: list[str]
+    done: list[str]  # marked done by this run
     path: str
+    not_done: dict[str, str] = field(default_factory=dict)  # shared transcript -> why it is not done
 
 
 def _decided_segments(store: CodingStore, coders: tuple[str, str], into: str) -> tuple[bool, set[str]]:
@@ -111,7 +115,8 @@ def plan_reconciliation(
         if codes[first] != codes[second] and segment.id not in decided:
             disputes.append(Dispute(segment, corpus.case_of(segment.transcript), codes))
     single = sorted((codings.covered(first) | codings.covered(second)) - both)
-    return Plan(pair, into, agreed, disputes, sorted(both), single, decided, resume)
+    finished = {t: [c for c in pair if t in codings.done.get(c, ())] for t in sorted(both)}
+    return Plan(pair, into, agreed, disputes, sorted(both), single, decided, resume, finished)
 
 
 def parse_choice(answer: str, dispute: Dispute, codebook: Codebook | None) -> frozenset[str] | None:
@@ -187,12 +192,30 @@ def apply_reconciliation(
                 kept=sorted(kept),
                 gave={c: sorted(v) for c, v in dispute.given.items()},
             )
-        done = [t for t in plan.transcripts if t not in open_transcripts and t not in current.done]
-        for transcript in done:
-            current.done[transcript] = DoneMark(transcript, name, now())
-            current.record("done", transcript=transcript)
+        done, not_done = [], {}
+        for transcript in plan.transcripts:
+            finished = plan.finished.get(transcript, [])
+            if len(finished) < 2:
+                not_done[transcript] = f"only {finished[0]} had finished" if finished else "neither had finished"
+            elif transcript in open_transcripts:
+                not_done[transcript] = "disagreements left to decide"
+            elif transcript not in current.done:
+                done.append(transcript)
+                current.done[transcript] = DoneMark(transcript, name, now())
+                current.record("done", transcript=transcript)
     remaining = len(plan.disputes) - sum(d.segment.id in decisions for d in plan.disputes)
-    return Outcome(copied, len(plan.disputes) - remaining, remaining, done, store.display(store.path_for(plan.into)))
+    path = store.display(store.path_for(plan.into))
+    return Outcome(copied, len(plan.disputes) - remaining, remaining, done, path, not_done)
+
+
+def done_summary(outcome: Outcome) -> str:
+    """``marked done: T1, T2; not done (only ana had finished): T3`` (transcripts grouped by reason)."""
+    parts = [f"marked done: {', '.join(outcome.done)}"] if outcome.done else []
+    reasons: dict[str, list[str]] = {}
+    for transcript, reason in outcome.not_done.items():
+        reasons.setdefault(reason, []).append(transcript)
+    parts += [f"not done ({reason}): {', '.join(ids)}" for reason, ids in reasons.items()]
+    return "; ".join(parts)
 
 
 def keep_all(plan: Plan, union: bool) -> dict[str, tuple[frozenset[str], str]]:

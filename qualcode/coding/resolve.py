@@ -25,6 +25,8 @@ from qualcode.study.corpus import Corpus
 Warn = Callable[[str], None]
 #: A re-anchored coding: (as stored, as resolved, match score 0-100).
 Move = tuple[Coding, Coding, float]
+#: A re-anchored note: (as stored, as resolved, match score 0-100).
+NoteMove = tuple[Note, Note, float]
 
 
 @dataclass
@@ -33,6 +35,27 @@ class Orphan:
 
     coding: Coding
     reason: str
+
+
+@dataclass
+class NoteOrphan:
+    """A stored note whose segment's text can no longer be found."""
+
+    note: Note
+    reason: str
+
+
+class Reanchored(list[Move]):
+    """What :func:`save_reanchored` wrote: the list of moved codings (as it always was), and the
+    moved notes in ``.notes``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notes: list[NoteMove] = []
+
+    @property
+    def codings(self) -> list[Move]:
+        return list(self)
 
 
 @dataclass
@@ -48,6 +71,8 @@ class CodingSet:
     coders: list[str] = field(default_factory=list)
     #: coder files with no codings and no done marks: not counted as coders (see load_codings)
     empty_coders: list[str] = field(default_factory=list)
+    orphaned_notes: list[NoteOrphan] = field(default_factory=list)
+    moved_notes: list[NoteMove] = field(default_factory=list)
 
     def for_coders(self, coders: Iterable[str]) -> list[Coding]:
         wanted = set(coders)
@@ -78,17 +103,15 @@ class CodingSet:
             notes=[n for n in self.notes if mine(n.coder)],
             done={c: set(t) for c, t in self.done.items() if mine(c)},
             coders=keep,
+            orphaned_notes=[o for o in self.orphaned_notes if mine(o.note.coder)],
+            moved_notes=[m for m in self.moved_notes if mine(m[0].coder)],
         )
 
 
 def resolve_file(coder_file: CoderFile, corpus: Corpus, codebook: Codebook | None) -> CodingSet:
     """Resolve one coder's stored records against the corpus; never changes ``coder_file``."""
-    result = CodingSet(
-        codings=[],
-        coders=[coder_file.coder],
-        notes=list(coder_file.notes),
-        done={coder_file.coder: set(coder_file.done)},
-    )
+    result = CodingSet(codings=[], coders=[coder_file.coder], done={coder_file.coder: set(coder_file.done)})
+    _resolve_notes(coder_file.notes, corpus, result)
     placed: dict[tuple[str, str], Coding] = {}
     for coding in coder_file.codings.values():
         if coding.transcript not in corpus.by_id:
@@ -113,6 +136,26 @@ def resolve_file(coder_file: CoderFile, corpus: Corpus, codebook: Codebook | Non
         placed[resolved.key] = resolved
     result.codings = sorted(placed.values(), key=lambda c: (c.transcript, c.segment, c.code))
     return result
+
+
+def _resolve_notes(notes: Iterable[Note], corpus: Corpus, result: CodingSet) -> None:
+    """Notes follow their segment exactly as codings do: kept, re-anchored, or orphaned."""
+    for note in notes:
+        if note.transcript not in corpus.by_id:
+            result.orphaned_notes.append(NoteOrphan(note, f"transcript '{note.transcript}' is gone"))
+            continue
+        if note.segment in corpus.segment_index:
+            result.notes.append(note)
+            continue
+        transcript = corpus.by_id[note.transcript]
+        found = reanchor(note.anchor, corpus.segments_by_transcript[note.transcript], transcript.text)
+        if found is None:
+            result.orphaned_notes.append(NoteOrphan(note, "its text was edited or deleted beyond recognition"))
+            continue
+        segment, score = found
+        moved = replace(note, segment=segment.id, anchor=anchor_for(segment, transcript.text))
+        result.notes.append(moved)
+        result.moved_notes.append((note, moved, score))
 
 
 def select_files(store: CodingStore, coders: Iterable[str] | None = None) -> list[CoderFile]:
@@ -165,6 +208,8 @@ def load_codings(
         merged.notes += resolved.notes
         merged.done.update(resolved.done)
         merged.coders += resolved.coders
+        merged.orphaned_notes += resolved.orphaned_notes
+        merged.moved_notes += resolved.moved_notes
     if warn is not None:
         _report(merged, warn, warn_orphans)
     return merged
@@ -176,9 +221,19 @@ def _report(found: CodingSet, warn: Warn, warn_orphans: bool) -> None:
             f"{len(found.reanchored)} coding(s) moved to the edited text of their segment after transcript edits "
             "(resolved in memory; `qualcode reanchor` saves the new anchors)"
         )
+    if found.moved_notes:
+        warn(
+            f"{len(found.moved_notes)} note(s) moved to the edited text of their segment after transcript edits "
+            "(resolved in memory; `qualcode reanchor` saves the new anchors)"
+        )
     if found.orphans and warn_orphans:
         warn(
             f"{len(found.orphans)} orphaned coding(s): their text is no longer in the transcripts. "
+            "They are kept; review them with `qualcode orphans`"
+        )
+    if found.orphaned_notes and warn_orphans:
+        warn(
+            f"{len(found.orphaned_notes)} orphaned note(s): their segment's text is no longer in the transcripts. "
             "They are kept; review them with `qualcode orphans`"
         )
     if found.unknown_codes:
@@ -190,12 +245,16 @@ def _report(found: CodingSet, warn: Warn, warn_orphans: bool) -> None:
 
 
 def reanchor_file(current: CoderFile, corpus: Corpus) -> list[Move]:
-    """Move a coder's re-anchorable codings onto their current segments, inside a transaction.
+    """Move a coder's re-anchorable codings and notes onto their current segments, inside a
+    transaction.
 
-    Changes ``current`` and queues a ``reanchor`` audit entry per moved coding; orphans and
-    codings of unknown codes stay as they are.
+    Changes ``current`` and queues a ``reanchor`` audit entry per moved coding or note (notes
+    with ``note`` set to their text); orphans and codings of unknown codes stay as they are.
+    Returns the moved codings.
     """
-    moves = resolve_file(current, corpus, None).reanchored
+    resolved = resolve_file(current, corpus, None)
+    _move_notes(current, resolved.moved_notes)
+    moves = resolved.reanchored
     for old, new, score in moves:
         stored = current.codings.get(old.key)
         if stored is None:
@@ -214,12 +273,28 @@ def reanchor_file(current: CoderFile, corpus: Corpus) -> list[Move]:
     return moves
 
 
-def save_reanchored(store: CodingStore, corpus: Corpus, coders: Iterable[str] | None = None) -> list[Move]:
-    """Write the new anchors of every (or the named) coder's re-anchored codings; return the moves."""
-    moves: list[Move] = []
+def _move_notes(current: CoderFile, moves: Sequence[NoteMove]) -> None:
+    moved = {id(old): new for old, new, _ in moves}
+    current.notes = [moved.get(id(note), note) for note in current.notes]
+    for old, new, score in moves:
+        current.record(
+            "reanchor",
+            transcript=old.transcript,
+            segment=new.segment,
+            old_segment=old.segment,
+            note=old.text,
+            score=round(score, 1),
+        )
+
+
+def save_reanchored(store: CodingStore, corpus: Corpus, coders: Iterable[str] | None = None) -> Reanchored:
+    """Write the new anchors of every (or the named) coder's re-anchored codings and notes."""
+    saved = Reanchored()
     for coder_file in select_files(store, coders):
-        if not resolve_file(coder_file, corpus, None).reanchored:
+        found = resolve_file(coder_file, corpus, None)
+        if not (found.reanchored or found.moved_notes):
             continue
         with store.transaction(coder_file.coder) as current:
-            moves += reanchor_file(current, corpus)
-    return moves
+            saved.notes += resolve_file(current, corpus, None).moved_notes
+            saved += reanchor_file(current, corpus)
+    return saved

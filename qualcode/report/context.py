@@ -261,7 +261,7 @@ def _study_numbers(
         ("cases", len(cases)),
         ("participants", len(participants)),
         ("words", sum(t["w"] for t in transcripts)),
-        ("segments", sum(t["n"] for t in transcripts)),
+        ("interviewee segments", sum(t["n"] for t in transcripts)),
         ("coded segments", len(quotes)),
         ("codings", counted),
         ("coders", len(hand)),

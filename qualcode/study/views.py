@@ -25,6 +25,8 @@ TRANSCRIPT_KEYS = (
     "attributes",
 )
 CASE_KEYS = ("case", "transcripts", "participants", "roles", "segments", "words")
+#: What the segment counts are called wherever a person reads them (tables, `check`).
+SEGMENT_LABELS = {"segments": "interviewee segments", "skipped_segments": "interviewer segments"}
 
 
 def segment_rows(corpus: Corpus, transcript: str | None = None) -> list[dict[str, Any]]:

@@ -169,6 +169,20 @@ class SuggestionStore:
                     return _decision(record)
         return None
 
+    def stale(self, segments: Container[str]) -> tuple[int, dict[str, int]]:
+        """Records left behind by transcript edits: how many pending suggestions, and per coder how
+        many review decisions, name a segment that no longer exists (reading leaves them out)."""
+        if not self.folder.is_dir():
+            return 0, {}
+        pending = sum(1 for r in self._read(self.pending_path) if r["segment"] not in segments)
+        decisions: dict[str, int] = {}
+        for path in sorted((self.folder / "decisions").glob("*.jsonl")):
+            for record in self._read(path):
+                if record["segment"] not in segments:
+                    coder = str(record.get("coder") or path.stem)
+                    decisions[coder] = decisions.get(coder, 0) + 1
+        return pending, decisions
+
     # -- recoding ----------------------------------------------------------------------------
     def recode(self, mapping: Mapping[str, str]) -> int:
         """Apply a code rename/merge (old id -> new id) to pending suggestions and decisions.

@@ -155,6 +155,8 @@ def export_qdpx(
         summary.left_out.append(
             f"{orphan.coding.coder}'s orphaned coding '{orphan.coding.code}' on {orphan.coding.segment}"
         )
+    for note_orphan in codings.orphaned_notes:
+        summary.left_out.append(f"{note_orphan.note.coder}'s note on {note_orphan.note.segment} (its segment is gone)")
     notes_at: dict[tuple[str, str], list[Note]] = defaultdict(list)
     for note in codings.notes:
         if note.segment in corpus.segment_index:
