@@ -63,7 +63,19 @@ def test_small_log_table_shows_readable_values(make_project, cli):
     root = make_project({"a.txt": "---\ncase: A\n---\n" + UNCASED + "\nMaria Lopez: And a coaching cycle.\n"})
     listed = cli("-C", root, "segments", "--format", "csv").stdout.splitlines()
     first, second = [line.split(",", 1)[0] for line in listed[1:] if "Maria Lopez" in line]
-    cli("-C", root, "code", first, "data_use", "collaborative_pl", "--coder", "ana", "--memo", "a {json: 'lookalike'}", "--new-coder")
+    cli(
+        "-C",
+        root,
+        "code",
+        first,
+        "data_use",
+        "collaborative_pl",
+        "--coder",
+        "ana",
+        "--memo",
+        "a {json: 'lookalike'}",
+        "--new-coder",
+    )
     cli("-C", root, "code", first, "data_use", "--coder", "ben", "--new-coder")
     cli("-C", root, "code", second, "coaching", "--coder", "ben")
     assert cli("-C", root, "reconcile", "--coders", "ana,ben", "--into", "ab", "--keep-union").exit_code == 0
