@@ -8,13 +8,13 @@ from typing import Any
 import click
 
 from qualcode.cli.common import OUTPUT, emit, emit_rows, format_option, pass_study
-from qualcode.cli.review_view import render
+from qualcode.cli.review_view import render, render_info, render_open
 from qualcode.codebook.model import LEVELS
 from qualcode.coding.identity import resolve_coder
 from qualcode.common.tabular import to_json, to_table
-from qualcode.errors import UnknownCodeError
+from qualcode.errors import InputError, UnknownCodeError
 from qualcode.suggest.records import DEFAULT_MIN_SCORE
-from qualcode.suggest.review import KEYS
+from qualcode.suggest.review import GROUP_KEYS, KEYS, parse_numbers
 from qualcode.suggest.split import PARTS
 
 SUGGESTION_KEYS = ("segment", "transcript", "code", "score", "evidence")
@@ -123,21 +123,35 @@ def suggest(study, transcript, code, min_score, fmt, save, stats, no_model):
         )
 
 
-def _read_key(prompt: str) -> str:
-    """One key: a keypress on a terminal, else the first letter of a line ('q' at end of input)."""
+def _read_command(prompt: str) -> tuple[str, str]:
+    """``(key, numbers)``: ``("#", "1 3")`` for numbers, ``("r", "2")`` for ``r 2``, ``("a", "")``.
+
+    On a terminal a letter acts on its keypress; a digit starts a line of numbers (ended by
+    Enter). Otherwise each line is one command ('q' at end of input): its first letter, or the
+    numbers it starts with.
+    """
     if sys.stdin.isatty():
         click.echo(prompt + " ", nl=False)
         try:
             key = click.getchar()
         except EOFError:  # Ctrl-D
             key = "q"
+        if key.isdigit():
+            click.echo(key, nl=False)
+            try:
+                return "#", key + sys.stdin.readline()
+            except (EOFError, KeyboardInterrupt):
+                return "q", ""
         click.echo(key.strip())
-        return key.strip().lower()
+        return key.strip().lower(), ""
     try:
-        line = click.prompt(prompt, default="", show_default=False, prompt_suffix=" ")
+        line = click.prompt(prompt, default="", show_default=False, prompt_suffix=" ").strip()
     except click.Abort:
-        return "q"
-    return line.strip()[:1].lower()
+        return "q", ""
+    if line[:1].isdigit():
+        return "#", line
+    rest = line[1:].strip()
+    return line[:1].lower(), rest if rest[:1].isdigit() else ""
 
 
 @click.command("review")
@@ -172,35 +186,59 @@ def review(study, transcript, code, coder, min_score):
         click.echo(f"nothing to review for {coder}: every suggestion in scope is decided or coded", err=True)
         return
     styled = sys.stdout.isatty()
-    shown = None
+    shown: str | None = None  # the segment on screen
     while session.current is not None:
-        current = session.current
-        if shown is not current:
-            click.echo(render(study.corpus, study.codebook, current, session.position + 1, len(session.queue), styled))
-            shown = current
-        key = _read_key(KEYS + " >")
-        if key == "a":
-            session.accept()
-            click.echo(f"accepted: {current.code} ({coder})\n")
-        elif key == "r":
-            session.reject()
-            click.echo(f"rejected: {current.code}\n")
-        elif key == "s":
-            session.skip()
-            click.echo("skipped\n")
-        elif key == "c":
-            _add_code(study, session)
-        elif key == "m":
-            session.memo = click.prompt("memo", default=session.memo, show_default=False).strip()
-            click.echo("memo kept: stored with the coding if you accept, else as a note on the segment")
-        elif key == "u":
-            message = session.undo()
-            click.echo((message or "nothing to undo") + "\n")
-            shown = None
-        elif key == "q":
-            break
-        elif key:
-            click.echo(f"unknown key '{key}'; use {KEYS}")
+        numbered = session.numbered()
+        if shown != session.current.segment:
+            click.echo(
+                render(
+                    study.corpus,
+                    study.codebook,
+                    numbered,
+                    session.position + 1,
+                    len(session.queue),
+                    styled,
+                    coder=coder,
+                )
+            )
+            shown = session.current.segment
+        several = len(numbered) > 1
+        key, numbers = _read_command((GROUP_KEYS if several else KEYS) + " >")
+        try:
+            chosen = parse_numbers(numbers) if numbers else None
+            if key == "#":
+                key = "a"
+            if key == "a":
+                done = session.accept_many(chosen)
+                click.echo(f"accepted: {', '.join(s.code for s in done)} ({coder})\n")
+            elif key == "r":
+                done = session.reject_many(chosen)
+                click.echo(f"rejected: {', '.join(s.code for s in done)}\n")
+            elif key == "s":
+                session.skip_many(chosen)
+                click.echo("skipped\n")
+            elif key == "i":
+                picked = session.chosen(chosen)
+                asked = [pair for pair in numbered if pair[1] in picked]
+                click.echo(render_info(study.codebook, asked, show_numbers=several))
+            elif key == "c":
+                _add_code(study, session)
+            elif key == "m":
+                session.memo = click.prompt("memo", default=session.memo, show_default=False).strip()
+                click.echo("memo kept: stored with the codings you accept next, else as a note on the segment")
+            elif key == "u":
+                message = session.undo()
+                click.echo((message or "nothing to undo") + "\n")
+                shown = None
+            elif key == "q":
+                break
+            elif key:
+                click.echo(f"unknown key '{key}'; use {GROUP_KEYS if several else KEYS}")
+        except InputError as exc:
+            click.echo(str(exc))
+            continue
+        if key in ("a", "r", "s") and session.current is not None and session.current.segment == shown:
+            click.echo("still open on this segment:\n" + render_open(study.codebook, session.numbered(), styled))
     session.close()
     counts = session.counts
     left = session.remaining
