@@ -161,14 +161,17 @@ def _read_command(prompt: str) -> tuple[str, str]:
 @min_score_option
 @pass_study
 def review(study, transcript, code, coder, min_score):
-    """Review pending suggestions one by one: accept, reject, skip, add a code, memo, undo.
+    """Review pending suggestions a segment at a time: accept, reject, skip, add a code, memo, undo.
 
-    Shows each segment with its evidence highlighted, its case and speaker, and the code's
-    definition. Accepted suggestions become codings (source `suggestion`); rejected ones are
-    never offered again; quitting and running it again resumes where you stopped. Without
-    saved suggestions for this scope, they are computed and saved first.
+    Shows each segment once, with the evidence highlighted, its case and speaker, and all its
+    suggestions numbered, each with a one-line definition. Accepted suggestions become codings
+    (source `suggestion`); rejected ones are never offered again; quitting and running it
+    again resumes where you stopped. Without saved suggestions for this scope, they are
+    computed and saved first.
 
-    Keys: a accept, r reject, s skip, c add another code, m memo, u undo, q quit.
+    Keys: 1 3 or 1-3 accept those, a accept all, r reject all (r 2: one), s skip,
+    i the codes' full definition, include, exclude and examples, c add another code,
+    m memo, u undo the last command, q quit.
 
     \b
     Example:
