@@ -217,3 +217,67 @@ def test_review_cli_memo_goes_with_every_coding_of_a_multiple_accept_and_undo_re
         (seg[0], "coaching", "suggestion", "SST story"),
         (seg[0], "plc", "suggestion", "SST story"),
     ]
+
+
+def test_review_on_a_terminal_keys_and_a_typed_line_of_numbers(root):
+    """Through a pseudo-terminal, as a coder types: a digit starts a line of numbers, a letter acts at once."""
+    import os
+    import pty
+    import re
+    import select
+    import subprocess
+    import sys
+    import time
+
+    seg = segments(root)
+    leader, follower = pty.openpty()
+    env = {**os.environ, "TERM": "dumb", "COLUMNS": "100"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qualcode", "-C", str(root), "review", "--coder", "ana"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        close_fds=True,
+    )
+    os.close(follower)
+    screen = b""
+
+    def wait_for(text: str, timeout: float = 60) -> str:
+        nonlocal screen
+        deadline = time.monotonic() + timeout
+        while True:
+            plain = re.sub(r"\x1b\[[0-9;]*m", "", screen.decode("utf-8", "replace"))
+            if text in plain:
+                return plain
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never saw {text!r} on the terminal:\n{plain}")
+            ready, _, _ = select.select([leader], [], [], 0.2)
+            if ready:
+                try:
+                    screen += os.read(leader, 4096)
+                except OSError:  # the program ended
+                    pass
+
+    try:
+        wait_for("[1 3, 1-2] accept those")
+        os.write(leader, b"1")
+        wait_for("accept those  [a]ccept all  [r]eject all  [s]kip  [i]nfo  [c] add code  [m]emo  [u]ndo  [q]uit > 1")
+        os.write(leader, b" 3\r")
+        wait_for("still open on this segment:")
+        os.write(leader, b"r")
+        wait_for("rejected: coaching")
+        wait_for(f"── 4 of 4 ── {seg[1]}")
+        os.write(leader, b"q")
+        assert process.wait(timeout=60) == 0
+        shown = wait_for("left (run again to continue)")
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
+    assert "accepted: plc, data_use (ana)" in shown
+    assert decisions(root) == [
+        (seg[0], "plc", "accept"),
+        (seg[0], "data_use", "accept"),
+        (seg[0], "coaching", "reject"),
+    ]

@@ -136,14 +136,18 @@ def _read_command(prompt: str) -> tuple[str, str]:
             key = click.getchar()
         except EOFError:  # Ctrl-D
             key = "q"
-        if key.isdigit():
-            click.echo(key, nl=False)
-            try:
-                return "#", key + sys.stdin.readline()
-            except (EOFError, KeyboardInterrupt):
-                return "q", ""
+        if key[:1].isdigit():  # a line of numbers; getchar may hold more than one key when typed fast
+            ended = key.endswith(("\r", "\n"))
+            click.echo(key.rstrip("\r\n"), nl=ended)
+            if not ended:  # the terminal is back in line mode: the rest of the line, up to Enter
+                try:
+                    key += sys.stdin.readline()
+                except (EOFError, KeyboardInterrupt):
+                    return "q", ""
+            return "#", key.strip()
         click.echo(key.strip())
-        return key.strip().lower(), ""
+        rest = key[1:].strip()
+        return key[:1].lower(), rest if rest[:1].isdigit() else ""
     try:
         line = click.prompt(prompt, default="", show_default=False, prompt_suffix=" ").strip()
     except click.Abort:
