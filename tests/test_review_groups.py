@@ -221,6 +221,7 @@ def test_review_cli_memo_goes_with_every_coding_of_a_multiple_accept_and_undo_re
 
 def test_review_on_a_terminal_keys_and_a_typed_line_of_numbers(root):
     """Through a pseudo-terminal, as a coder types: a digit starts a line of numbers, a letter acts at once."""
+    import contextlib
     import os
     import pty
     import re
@@ -254,21 +255,23 @@ def test_review_on_a_terminal_keys_and_a_typed_line_of_numbers(root):
                 raise AssertionError(f"never saw {text!r} on the terminal:\n{plain}")
             ready, _, _ = select.select([leader], [], [], 0.2)
             if ready:
-                try:
+                with contextlib.suppress(OSError):  # OSError: the program ended
                     screen += os.read(leader, 4096)
-                except OSError:  # the program ended
-                    pass
+
+    def type_keys(keys: bytes) -> None:
+        time.sleep(1)  # as a person would: after the program has started waiting for a key
+        os.write(leader, keys)
 
     try:
         wait_for("[1 3, 1-2] accept those")
-        os.write(leader, b"1")
-        wait_for("accept those  [a]ccept all  [r]eject all  [s]kip  [i]nfo  [c] add code  [m]emo  [u]ndo  [q]uit > 1")
-        os.write(leader, b" 3\r")
+        type_keys(b"1")
+        wait_for("[u]ndo  [q]uit > 1")
+        type_keys(b" 4\x7f3\r")  # a typo, Backspace, then the number meant
         wait_for("still open on this segment:")
-        os.write(leader, b"r")
+        type_keys(b"r")
         wait_for("rejected: coaching")
         wait_for(f"── 4 of 4 ── {seg[1]}")
-        os.write(leader, b"q")
+        type_keys(b"q")
         assert process.wait(timeout=60) == 0
         shown = wait_for("left (run again to continue)")
     finally:

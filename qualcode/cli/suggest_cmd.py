@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -123,6 +124,46 @@ def suggest(study, transcript, code, min_score, fmt, save, stats, no_model):
         )
 
 
+def _read_line_of_keys(first: str) -> str | None:
+    """A line of numbers typed on a terminal after its first key (echoed, Backspace works), up to
+    Enter; None on Ctrl-C or Ctrl-D.
+
+    The whole line is read in one raw-mode stretch: click.getchar per key would flush keys typed
+    ahead each time it enters raw mode, and a fast typist's Enter would be lost.
+    """
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    try:
+        saved = termios.tcgetattr(fd)
+    except termios.error:  # not a real terminal after all: read the rest as a line
+        return (first + sys.stdin.readline()).strip()
+    line, pending, ended = "", first, False
+    try:
+        tty.setraw(fd, termios.TCSANOW)  # TCSANOW: keep what is already typed
+        while not ended:
+            for key in pending:
+                if key in "\r\n":
+                    ended = True
+                    break
+                if key in "\x03\x04":  # Ctrl-C, Ctrl-D
+                    return None
+                if key in "\x7f\b":
+                    if line:
+                        line = line[:-1]
+                        click.echo("\b \b", nl=False)
+                elif key.isprintable():
+                    line += key
+                    click.echo(key, nl=False)
+            if not ended:
+                pending = os.read(fd, 32).decode(sys.stdin.encoding or "utf-8", "replace")
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        click.echo("")
+    return line.strip()
+
+
 def _read_command(prompt: str) -> tuple[str, str]:
     """``(key, numbers)``: ``("#", "1 3")`` for numbers, ``("r", "2")`` for ``r 2``, ``("a", "")``.
 
@@ -136,15 +177,9 @@ def _read_command(prompt: str) -> tuple[str, str]:
             key = click.getchar()
         except EOFError:  # Ctrl-D
             key = "q"
-        if key[:1].isdigit():  # a line of numbers; getchar may hold more than one key when typed fast
-            ended = key.endswith(("\r", "\n"))
-            click.echo(key.rstrip("\r\n"), nl=ended)
-            if not ended:  # the terminal is back in line mode: the rest of the line, up to Enter
-                try:
-                    key += sys.stdin.readline()
-                except (EOFError, KeyboardInterrupt):
-                    return "q", ""
-            return "#", key.strip()
+        if key[:1].isdigit():
+            line = _read_line_of_keys(key)
+            return ("#", line) if line is not None else ("q", "")
         click.echo(key.strip())
         rest = key[1:].strip()
         return key[:1].lower(), rest if rest[:1].isdigit() else ""
