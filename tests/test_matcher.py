@@ -150,14 +150,22 @@ def test_matcher_unusable_patterns_are_all_reported_at_their_lines(nlp):
         "      - [{LEMMA: ok}]\n"
         '      - [{LOWER: {REGEX: "("}}]\n'
     )
-    book, problems = parse_codebook(text, "cb.yaml")
+    expected = [
+        "cb.yaml:5: code 'a': pattern 1 cannot be used: token 1: LOWER REGEX '[' is not a valid regular expression "
+        "(unterminated character set at position 0); escape ( ) [ ] { } . * + ? with a backslash to match them literally",
+        "cb.yaml:7: code 'a': pattern 3 cannot be used: token 1: LOWER REGEX '(' is not a valid regular expression "
+        "(missing ), unterminated subpattern at position 0); escape ( ) [ ] { } . * + ? with a backslash to match "
+        "them literally",
+    ]
+    # the codebook check reports what the matcher would refuse, in the same words
+    assert [str(p) for p in parse_codebook(text, "cb.yaml")[1]] == expected
+    book, problems = parse_codebook(text.replace('{REGEX: "["}', "x").replace('{REGEX: "("}', "y"), "cb.yaml")
     assert problems == []
+    book.codes[0].patterns[0] = [{"LOWER": {"REGEX": "["}}]  # a codebook built by hand, never checked
+    book.codes[0].patterns[2] = [{"LOWER": {"REGEX": "("}}]
     with pytest.raises(CodebookError) as caught:
         RuleSet(book, nlp)
-    assert [str(p) for p in caught.value.problems] == [
-        "cb.yaml:5: code 'a': pattern 1 cannot be used: unterminated character set at position 0",
-        "cb.yaml:7: code 'a': pattern 3 cannot be used: missing ), unterminated subpattern at position 0",
-    ]
+    assert [str(p) for p in caught.value.problems] == expected
 
 
 def test_matcher_limited_to_some_codes(nlp):

@@ -95,8 +95,14 @@ def test_refi_atlasti_code_groups_taguette_empty_sets_and_flat_names():
         ("people", "people"),
         ("interesting_places", "interesting\\places"),
     ]
-    spec, _ = read_codebook_file(REFI / "qde" / "refi-qda-1.5-spec_annexA2_atlasti-8.4.0-mac.qde", "s.qde")
+    spec, notes = read_codebook_file(REFI / "qde" / "refi-qda-1.5-spec_annexA2_atlasti-8.4.0-mac.qde", "s.qde")
     assert [c.id for c in spec.by_id["coke"].children] == ["full_fat_coke", "diet_coke"]
+    # a codebook colours top-level codes only: the sub-codes' colours are dropped, and said so
+    assert spec.by_id["full_fat_coke"].color is None and spec.by_id["diet_coke"].color is None
+    assert (
+        "the colours of 2 sub-code(s) were dropped ('full-fat Coke', 'diet Coke'): "
+        "sub-codes are drawn in their top-level code's colour"
+    ) in notes
     assert spec.by_id["rushed"].label == '"rushed"'
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -9,12 +10,12 @@ import click
 
 from qualcode.cli.coder import coder_option, new_coder_option, writing_coder
 from qualcode.cli.common import OUTPUT, emit, emit_rows, format_option, pass_study
-from qualcode.cli.review_view import render
+from qualcode.cli.review_view import render, render_info, render_open
 from qualcode.codebook.model import LEVELS
 from qualcode.common.tabular import to_json, to_table
-from qualcode.errors import UnknownCodeError
+from qualcode.errors import InputError, UnknownCodeError
 from qualcode.suggest.records import DEFAULT_MIN_SCORE
-from qualcode.suggest.review import KEYS
+from qualcode.suggest.review import GROUP_KEYS, KEYS, parse_numbers
 from qualcode.suggest.split import PARTS
 
 SUGGESTION_KEYS = ("segment", "transcript", "code", "score", "evidence")
@@ -123,21 +124,73 @@ def suggest(study, transcript, code, min_score, fmt, save, stats, no_model):
         )
 
 
-def _read_key(prompt: str) -> str:
-    """One key: a keypress on a terminal, else the first letter of a line ('q' at end of input)."""
+def _read_line_of_keys(first: str) -> str | None:
+    """A line of numbers typed on a terminal after its first key (echoed, Backspace works), up to
+    Enter; None on Ctrl-C or Ctrl-D.
+
+    The whole line is read in one raw-mode stretch: click.getchar per key would flush keys typed
+    ahead each time it enters raw mode, and a fast typist's Enter would be lost.
+    """
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    try:
+        saved = termios.tcgetattr(fd)
+    except termios.error:  # not a real terminal after all: read the rest as a line
+        return (first + sys.stdin.readline()).strip()
+    line, pending, ended = "", first, False
+    try:
+        tty.setraw(fd, termios.TCSANOW)  # TCSANOW: keep what is already typed
+        while not ended:
+            for key in pending:
+                if key in "\r\n":
+                    ended = True
+                    break
+                if key in "\x03\x04":  # Ctrl-C, Ctrl-D
+                    return None
+                if key in "\x7f\b":
+                    if line:
+                        line = line[:-1]
+                        click.echo("\b \b", nl=False)
+                elif key.isprintable():
+                    line += key
+                    click.echo(key, nl=False)
+            if not ended:
+                pending = os.read(fd, 32).decode(sys.stdin.encoding or "utf-8", "replace")
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        click.echo("")
+    return line.strip()
+
+
+def _read_command(prompt: str) -> tuple[str, str]:
+    """``(key, numbers)``: ``("#", "1 3")`` for numbers, ``("r", "2")`` for ``r 2``, ``("a", "")``.
+
+    On a terminal a letter acts on its keypress; a digit starts a line of numbers (ended by
+    Enter). Otherwise each line is one command ('q' at end of input): its first letter, or the
+    numbers it starts with.
+    """
     if sys.stdin.isatty():
         click.echo(prompt + " ", nl=False)
         try:
             key = click.getchar()
         except EOFError:  # Ctrl-D
             key = "q"
+        if key[:1].isdigit():
+            line = _read_line_of_keys(key)
+            return ("#", line) if line is not None else ("q", "")
         click.echo(key.strip())
-        return key.strip().lower()
+        rest = key[1:].strip()
+        return key[:1].lower(), rest if rest[:1].isdigit() else ""
     try:
-        line = click.prompt(prompt, default="", show_default=False, prompt_suffix=" ")
+        line = click.prompt(prompt, default="", show_default=False, prompt_suffix=" ").strip()
     except click.Abort:
-        return "q"
-    return line.strip()[:1].lower()
+        return "q", ""
+    if line[:1].isdigit():
+        return "#", line
+    rest = line[1:].strip()
+    return line[:1].lower(), rest if rest[:1].isdigit() else ""
 
 
 @click.command("review")
@@ -148,14 +201,17 @@ def _read_key(prompt: str) -> str:
 @min_score_option
 @pass_study
 def review(study, transcript, code, coder, new_coder, min_score):
-    """Review pending suggestions one by one: accept, reject, skip, add a code, memo, undo.
+    """Review pending suggestions a segment at a time: accept, reject, skip, add a code, memo, undo.
 
-    Shows each segment with its evidence highlighted, its case and speaker, and the code's
-    definition. Accepted suggestions become codings (source `suggestion`); rejected ones are
-    never offered again; quitting and running it again resumes where you stopped. Without
-    saved suggestions for this scope, they are computed and saved first.
+    Shows each segment once, with the evidence highlighted, its case and speaker, and all its
+    suggestions numbered, each with a one-line definition. Accepted suggestions become codings
+    (source `suggestion`); rejected ones are never offered again; quitting and running it
+    again resumes where you stopped. Without saved suggestions for this scope, they are
+    computed and saved first.
 
-    Keys: a accept, r reject, s skip, c add another code, m memo, u undo, q quit.
+    Keys: 1 3 or 1-3 accept those, a accept all, r reject all (r 2: one), s skip,
+    i the codes' full definition, include, exclude and examples, c add another code,
+    m memo, u undo the last command, q quit.
 
     \b
     Example:
@@ -174,35 +230,59 @@ def review(study, transcript, code, coder, new_coder, min_score):
         return
     styled = sys.stdout.isatty()
     click.echo(f"reviewing as {coder}: {len(session.queue)} suggestion(s) in this scope", err=True)
-    shown = None
+    shown: str | None = None  # the segment on screen
     while session.current is not None:
-        current = session.current
-        if shown is not current:
-            click.echo(render(study.corpus, study.codebook, current, session.position + 1, len(session.queue), styled))
-            shown = current
-        key = _read_key(KEYS + " >")
-        if key == "a":
-            session.accept()
-            click.echo(f"accepted: {current.code} ({coder})\n")
-        elif key == "r":
-            session.reject()
-            click.echo(f"rejected: {current.code}\n")
-        elif key == "s":
-            session.skip()
-            click.echo("skipped\n")
-        elif key == "c":
-            _add_code(study, session)
-        elif key == "m":
-            session.memo = click.prompt("memo", default=session.memo, show_default=False).strip()
-            click.echo("memo kept: stored with the coding if you accept, else as a note on the segment")
-        elif key == "u":
-            message = session.undo()
-            click.echo((message or "nothing to undo") + "\n")
-            shown = None
-        elif key == "q":
-            break
-        elif key:
-            click.echo(f"unknown key '{key}'; use {KEYS}")
+        numbered = session.numbered()
+        if shown != session.current.segment:
+            click.echo(
+                render(
+                    study.corpus,
+                    study.codebook,
+                    numbered,
+                    session.position + 1,
+                    len(session.queue),
+                    styled,
+                    coder=coder,
+                )
+            )
+            shown = session.current.segment
+        several = len(numbered) > 1
+        key, numbers = _read_command((GROUP_KEYS if several else KEYS) + " >")
+        try:
+            chosen = parse_numbers(numbers) if numbers else None
+            if key == "#":
+                key = "a"
+            if key == "a":
+                done = session.accept_many(chosen)
+                click.echo(f"accepted: {', '.join(s.code for s in done)} ({coder})\n")
+            elif key == "r":
+                done = session.reject_many(chosen)
+                click.echo(f"rejected: {', '.join(s.code for s in done)}\n")
+            elif key == "s":
+                session.skip_many(chosen)
+                click.echo("skipped\n")
+            elif key == "i":
+                picked = session.chosen(chosen)
+                asked = [pair for pair in numbered if pair[1] in picked]
+                click.echo(render_info(study.codebook, asked, show_numbers=several))
+            elif key == "c":
+                _add_code(study, session)
+            elif key == "m":
+                session.memo = click.prompt("memo", default=session.memo, show_default=False).strip()
+                click.echo("memo kept: stored with the codings you accept next, else as a note on the segment")
+            elif key == "u":
+                message = session.undo()
+                click.echo((message or "nothing to undo") + "\n")
+                shown = None
+            elif key == "q":
+                break
+            elif key:
+                click.echo(f"unknown key '{key}'; use {GROUP_KEYS if several else KEYS}")
+        except InputError as exc:
+            click.echo(str(exc))
+            continue
+        if key in ("a", "r", "s") and session.current is not None and session.current.segment == shown:
+            click.echo("still open on this segment:\n" + render_open(study.codebook, session.numbered(), styled))
     session.close()
     counts = session.counts
     left = session.remaining

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from qualcode.codebook.model import COLOR_PATTERN, ID_PATTERN, Code, Codebook, normalise_color
+from qualcode.codebook.patterns import pattern_errors, pattern_problem
 from qualcode.common.didyoumean import hint
 from qualcode.common.yamlfile import LineDict, LineList, load_yaml, scalar_to_str, tab_problems
 from qualcode.errors import CodebookError, Problem
@@ -186,7 +187,13 @@ class _Checker:
             self.add(item.line_of("exclusive"), f"code '{name}': 'exclusive' must be true or false")
         code.exclusive = exclusive is True
         color = item.get("color")
-        if color is not None:
+        if color is not None and parent is not None:
+            self.add(
+                item.line_of("color"),
+                f"code '{name}': 'color' is for top-level codes only; a sub-code is drawn in its "
+                f"top-level code's colour, so remove this line (or move it to the top-level code)",
+            )
+        elif color is not None:
             if not isinstance(color, str) or not COLOR_PATTERN.match(color):
                 self.add(
                     item.line_of("color"),
@@ -272,19 +279,14 @@ class _Checker:
                 )
                 continue
             plain = _plain(pattern)
-            errors = _pattern_errors(plain) if self.check_patterns else []
+            errors = pattern_errors(plain, compile=self.check_patterns)
             if errors:
-                self.add(line, f"code '{name}': invalid spaCy pattern: {'; '.join(errors)}")
+                token_line = pattern.line_of(errors[0][0]) if errors[0][0] >= 0 else line
+                self.add(max(line, token_line), pattern_problem(name, index + 1, errors))
                 continue
             out.append(plain)
             lines.append(line)
         return out, lines
-
-
-def _pattern_errors(pattern: list[dict]) -> list[str]:
-    from spacy.schemas import validate_token_pattern  # heavy import: only when checking
-
-    return validate_token_pattern(pattern)
 
 
 def _plain(value):

@@ -51,6 +51,19 @@ def tab_problems(text: str, filename: str, line_offset: int = 0) -> list[Problem
     return problems
 
 
+#: added to the parser's own words when they are about block structure, which is nearly always indentation
+INDENT_HINT = (
+    "check the indentation of this line and the one before; YAML needs spaces, not tabs, "
+    "and the same indent for keys at one level"
+)
+_INDENT_WORDS = ("<block", "mapping values are not allowed", "did not find expected", "could not find expected ':'")
+
+
+def _about_indentation(problem: str) -> bool:
+    """PyYAML's messages for a key or item at the wrong indent ("expected <block end>, but found '?'")."""
+    return any(word in problem for word in _INDENT_WORDS)
+
+
 def load_yaml(text: str, filename: str, line_offset: int = 0) -> tuple[Any, list[Problem]]:
     """Parse ``text`` safely; return ``(data, problems)``.
 
@@ -70,7 +83,10 @@ def load_yaml(text: str, filename: str, line_offset: int = 0) -> tuple[Any, list
         line = (mark.line + 1 + line_offset) if mark else line_offset
         what = exc.problem or exc.context or "invalid YAML"
         column = f" (column {mark.column + 1})" if mark else ""
-        return None, [Problem(filename, line, f"YAML syntax error: {what}{column}")]
+        advice = f"; {INDENT_HINT}" if _about_indentation(what) else ""
+        if "mapping values are not allowed" in what:  # also a value with ': ' in it
+            advice = f"; put quotes around a value that contains ': ', else {INDENT_HINT}"
+        return None, [Problem(filename, line, f"YAML syntax error: {what}{column}{advice}")]
     except yaml.YAMLError as exc:
         return None, [Problem(filename, line_offset, f"YAML error: {exc}")]
     finally:

@@ -34,6 +34,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from qualcode.codebook.model import Code, Codebook
+from qualcode.codebook.patterns import pattern_errors, pattern_problem
 from qualcode.errors import CodebookError, Problem
 
 #: keywords (and their words) shorter than this never match fuzzily
@@ -158,8 +159,9 @@ class RuleSet:
             try:
                 matcher.add(key, [pattern])
             except Exception as exc:  # spaCy raises ValueError, re.error, MatchPatternError...
-                message = " ".join(str(exc).split())
-                problems.append(Problem(display, line, f"code '{code.id}': pattern {index} cannot be used: {message}"))
+                # the message codebook validate gives for the same pattern (it runs the same checks)
+                errors = pattern_errors(pattern) or [(-1, " ".join(str(exc).split()))]
+                problems.append(Problem(display, line, pattern_problem(code.id, index, errors)))
                 continue
             found = _anchor(pattern)
             anchor = None

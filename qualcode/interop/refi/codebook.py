@@ -258,6 +258,7 @@ def to_codebook(
             wanted_ids[own] += 1
     used: set[str] = set()
     renamed: list[str] = []
+    sub_colours: list[str] = []
     guids: set[str] = set()
 
     def convert(foreign: ForeignCode, parent: str | None) -> Code:
@@ -286,6 +287,9 @@ def to_codebook(
             color = normalise_color(foreign.color.strip())
             if color is None:
                 notes.append(f"code '{foreign.name}': colour '{foreign.color}' is not #rgb or #rrggbb; dropped")
+            elif parent is not None:  # a codebook colours top-level codes only (README, "The codebook")
+                sub_colours.append(foreign.name)
+                color = None
         patterns: Any = []
         if fields.get("patterns"):
             try:
@@ -325,6 +329,14 @@ def to_codebook(
         return code
 
     converted = [convert(code, None) for code in codes]
+    if sub_colours:
+        shown = ", ".join(f"'{n}'" for n in sub_colours[:5]) + (
+            f" and {len(sub_colours) - 5} more" if len(sub_colours) > 5 else ""
+        )
+        notes.append(
+            f"the colours of {len(sub_colours)} sub-code(s) were dropped ({shown}): "
+            "sub-codes are drawn in their top-level code's colour"
+        )
     if renamed:
         shown = ", ".join(renamed[:10]) + (f" and {len(renamed) - 10} more" if len(renamed) > 10 else "")
         notes.append(f"{len(renamed)} code(s) share a name with another code and got distinct ids: {shown}")
