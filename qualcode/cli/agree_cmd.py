@@ -9,6 +9,7 @@ import click
 from qualcode.analysis.agreement import compare, disagreement_list, prepare
 from qualcode.cli.common import coders_option, emit, emit_rows, format_option, pass_study
 from qualcode.codebook.model import LEVELS
+from qualcode.coding.identity import check_coder_name
 from qualcode.coding.reconcile import (
     CHOICES,
     apply_reconciliation,
@@ -142,14 +143,18 @@ def _render_disagreements(items: list[dict], units: int) -> str:
 )
 @click.option(
     "--bootstrap",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=100_000),
     default=1000,
     show_default=True,
     metavar="N",
     help="Bootstrap resamples for alpha's 95% interval (0: none).",
 )
 @click.option(
-    "--seed", type=int, default=1, show_default=True, help="Seed of the bootstrap (same seed, same interval)."
+    "--seed",
+    type=click.IntRange(min=0, max=2**32 - 1),
+    default=1,
+    show_default=True,
+    help="Seed of the bootstrap (same seed, same interval).",
 )
 @click.option("--disagreements", is_flag=True, help="List the segments where coders differ instead of the statistics.")
 @format_option("table", "json", "csv")
@@ -243,6 +248,7 @@ def reconcile(study, coders, into, keep_union, keep_intersection):
       qualcode reconcile --coders ana,ben --into ana-ben
       qualcode reconcile --coders ana,ben --into ana-ben --keep-intersection
     """
+    into = check_coder_name(into, "--into")
     if keep_union and keep_intersection:
         raise click.UsageError("use --keep-union or --keep-intersection, not both")
     plan = plan_reconciliation(study.store, study.corpus, study.codebook, coders, into.strip())

@@ -27,7 +27,7 @@ def log(study, coder, limit, fmt):
     Example:
       qualcode log --coder ana -n 20
     """
-    entries = study.store.read_log(coder)[-limit:]
+    entries = study.store.read_log(coder, on_problem=lambda p: study.warning(f"{p}; the line is skipped"))[-limit:]
 
     def table(entries):
         rows = [

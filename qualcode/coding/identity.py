@@ -22,7 +22,7 @@ from qualcode.coding.records import coder_slug
 from qualcode.coding.store import CodingStore
 from qualcode.common.didyoumean import closest, hint
 from qualcode.common.storage import locked, remove_together
-from qualcode.errors import CoderIdentityError, InputError, NewCoderError, StoreError, UnknownCoderError
+from qualcode.errors import CoderIdentityError, InputError, NewCoderError, StoreError, UnknownCoderError, UsageError
 
 ENV_VAR = "QUALCODE_CODER"
 #: Where :func:`find_coder` found the name.
@@ -34,11 +34,43 @@ def resolve_coder(explicit: str | None, cwd: Path | None = None) -> str:
     return find_coder(explicit, cwd)[0]
 
 
+#: The longest coder name: it becomes a file name (``codings/<slug>.jsonl``) on every system.
+MAX_CODER_NAME = 64
+_WHERE = {FROM_OPTION: "--coder", FROM_ENV: f"${ENV_VAR}", FROM_GIT: "git config user.name"}
+
+
+def check_coder_name(name: str, source: str = FROM_OPTION) -> str:
+    """``name`` stripped, or a usage error saying what is wrong with it and where it came from.
+
+    A coder name is one line of at most :data:`MAX_CODER_NAME` characters, without slashes or
+    control characters, with at least one letter or digit (it names the coder's file).
+    """
+    where = _WHERE.get(source, source)
+    stripped = name.strip()
+    if not stripped:
+        raise UsageError(f"{where} is empty; give a coder name, e.g. --coder ana")
+    if any(ord(c) < 32 or ord(c) == 127 for c in stripped):
+        raise UsageError(f"{where} {stripped!r} contains a line break or control character; use one line, e.g. 'ana'")
+    if "/" in stripped or "\\" in stripped:
+        raise UsageError(f"{where} '{stripped}' contains a slash; coder names name files, use e.g. 'ana-ruiz'")
+    if len(stripped) > MAX_CODER_NAME:
+        raise UsageError(f"{where} is {len(stripped)} characters long; use at most {MAX_CODER_NAME}")
+    if not any(c.isalnum() for c in stripped):
+        raise UsageError(f"{where} '{stripped}' has no letters or digits; use a name like 'ana' or 'Ana Ruiz'")
+    return stripped
+
+
 def find_coder(explicit: str | None, cwd: Path | None = None) -> tuple[str, str]:
-    """``(name, where from)``: ``option``, ``env`` (``QUALCODE_CODER``) or ``git`` (user.name)."""
-    for candidate, source in ((explicit, FROM_OPTION), (os.environ.get(ENV_VAR), FROM_ENV)):
-        if candidate and candidate.strip():
-            return candidate.strip(), source
+    """``(name, where from)``: ``option``, ``env`` (``QUALCODE_CODER``) or ``git`` (user.name).
+
+    A name that is given but unusable (empty ``--coder ""``, a line break, a slash, too long) is
+    a usage error, never a silent fall back to the next source.
+    """
+    if explicit is not None:
+        return check_coder_name(explicit, FROM_OPTION), FROM_OPTION
+    env = os.environ.get(ENV_VAR)
+    if env is not None and env != "":
+        return check_coder_name(env, FROM_ENV), FROM_ENV
     try:
         result = subprocess.run(
             ["git", "config", "user.name"], capture_output=True, text=True, cwd=cwd, timeout=5, check=False
@@ -47,7 +79,7 @@ def find_coder(explicit: str | None, cwd: Path | None = None) -> tuple[str, str]
     except (OSError, subprocess.SubprocessError):
         name = ""
     if name:
-        return name, FROM_GIT
+        return check_coder_name(name, FROM_GIT), FROM_GIT
     raise CoderIdentityError(
         "who is coding? Pass --coder NAME, or set QUALCODE_CODER=NAME, "
         'or set your git name with `git config --global user.name "Your Name"`'

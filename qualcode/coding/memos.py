@@ -83,7 +83,17 @@ def list_memos(folder: Path, display: Callable[[Path], str], warn: Callable[[str
     """Every memo under ``folder``, newest first; unreadable front matter is a warning."""
     memos = []
     for path in sorted(folder.glob("**/*.md")) if folder.is_dir() else []:
-        text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+        if not path.is_file():
+            warn(f"{display(path)}: not read: not a regular file")
+            continue
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            warn(f"{display(path)}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the memo as UTF-8")
+            text = raw.decode("utf-8", errors="replace")
+        text = text.replace("\r\n", "\n")
         meta: dict = {}
         body = text
         if text.startswith("---\n"):

@@ -28,6 +28,8 @@ def coder_slug(coder: str) -> str:
     slug = re.sub(r"[\W_]+", "-", coder.casefold()).strip("-")
     if not slug:
         raise InputError(f"coder name '{coder}' has no letters or digits; use a name like 'ana' or 'Ana Ruiz'")
+    if len(slug) > 100:
+        raise InputError(f"coder name '{coder[:40]}…' is {len(coder)} characters long; use at most 64")
     return slug
 
 

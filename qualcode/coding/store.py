@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 from qualcode.coding.anchoring import Anchor
 from qualcode.coding.records import SOURCES, Coding, DoneMark, Note, coder_slug, now
 from qualcode.common.didyoumean import hint
+from qualcode.common.jsonlines import decode_lines, read_text
 from qualcode.common.storage import append_line, atomic_write, locked
 from qualcode.errors import Problem, StoreError
 
@@ -115,7 +117,16 @@ def parse_coder_file(text: str, path: Path, display: str) -> tuple[CoderFile | N
                 problems.append(
                     Problem(display, number, f"not a qualcode codings file (format '{record.get('format')}')")
                 )
-            elif int(record.get("version", 0)) > FORMAT_VERSION:
+            elif not isinstance(record.get("version", 1), int) or isinstance(record.get("version"), bool):
+                problems.append(
+                    Problem(
+                        display,
+                        number,
+                        f"the header's version must be a whole number, not {json.dumps(record.get('version'))}; "
+                        f"it is {FORMAT_VERSION} for this qualcode (or restore the file from git)",
+                    )
+                )
+            elif record.get("version", 1) > FORMAT_VERSION:
                 problems.append(Problem(display, number, "written by a newer qualcode; upgrade qualcode to read it"))
             coder = str(record.get("coder", ""))
             continue
@@ -139,7 +150,24 @@ def parse_coder_file(text: str, path: Path, display: str) -> tuple[CoderFile | N
                 )
             )
             continue
-        anchor = Anchor.from_json(record.get("anchor") or {})
+        anchor_data = record.get("anchor") or {}
+        if not isinstance(anchor_data, dict) or not all(
+            isinstance(v, str) for k, v in anchor_data.items() if k in ("quote", "before", "after", "selection")
+        ):
+            problems.append(
+                Problem(
+                    display,
+                    number,
+                    'the anchor must be an object of texts ({"quote": "…", "before": "…", "after": "…"}); '
+                    "fix the line or restore the file from git",
+                )
+            )
+            continue
+        if not isinstance(record.get("memo", ""), str) or not isinstance(record.get("timestamp", ""), str):
+            field = "memo" if not isinstance(record.get("memo", ""), str) else "timestamp"
+            problems.append(Problem(display, number, f"the {field} must be a text; fix the line"))
+            continue
+        anchor = Anchor.from_json(anchor_data)
         if kind == "coding":
             if record["source"] not in SOURCES:
                 problems.append(
@@ -190,10 +218,19 @@ class CodingStore:
         self.lock_path = self.folder / ".lock"
         self.log_folder = self.folder / "log"
 
+    def check_folder(self) -> None:
+        """A ``codings`` that exists but is not a folder is an error, never "no coders"."""
+        if os.path.lexists(self.folder) and not self.folder.is_dir():
+            raise StoreError(
+                f"{self.display(self.folder)} is not a folder (a file of that name is in the way); "
+                "move the file away so qualcode can keep the coders' files in a codings/ folder"
+            )
+
     def path_for(self, coder: str) -> Path:
         return self.folder / f"{coder_slug(coder)}.jsonl"
 
     def files(self) -> list[Path]:
+        self.check_folder()
         if not self.folder.is_dir():
             return []
         return sorted(p for p in self.folder.glob("*.jsonl") if p.is_file() and not p.name.startswith("."))
@@ -201,9 +238,11 @@ class CodingStore:
     def read_path(self, path: Path) -> CoderFile:
         display = self.display(path)
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise StoreError(f"{display}: not valid UTF-8; restore the file from git") from None
+            text = read_text(path, display)
+        except StoreError as exc:
+            raise StoreError(
+                f"{exc}\n{display} was left untouched; fix it, then try again", problems=exc.problems
+            ) from None
         parsed, problems = parse_coder_file(text, path, display)
         if parsed is None:
             message = "\n".join(str(p) for p in problems) + f"\n{display} was left untouched; fix it, then try again"
@@ -240,6 +279,7 @@ class CodingStore:
     @contextlib.contextmanager
     def transaction(self, coder: str) -> Iterator[CoderFile]:
         """Lock, read the coder's file, let the caller change it, write it atomically, log."""
+        self.check_folder()
         with locked(self.lock_path, self.display(self.lock_path)):
             current = self.read(coder)
             before = current.serialise()
@@ -258,22 +298,51 @@ class CodingStore:
     def log_path(self, coder: str) -> Path:
         return self.log_folder / f"{coder_slug(coder)}.jsonl"
 
-    def read_log(self, coder: str | None = None) -> list[dict[str, Any]]:
+    def read_log(
+        self, coder: str | None = None, on_problem: Callable[[Problem], None] | None = None
+    ) -> list[dict[str, Any]]:
+        """The audit-log entries (of one coder, or everyone's), oldest first.
+
+        A line that is not a log entry (not UTF-8, not JSON, not an object, a timestamp or
+        action that is not text) is an error naming the file and line; with ``on_problem``
+        it is passed there instead and left out, so ``qualcode log`` still shows the good lines.
+        """
+        self.check_folder()
         paths = [self.log_path(coder)] if coder else sorted(self.log_folder.glob("*.jsonl"))
         entries = []
+        problems: list[Problem] = []
         for path in paths:
             if not path.exists():
                 continue
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            display = self.display(path)
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                raise StoreError(f"cannot read {display}: {exc.strerror or exc}") from None
+            for number, line in decode_lines(raw):
+                if line is None:
+                    problems.append(Problem(display, number, "not valid UTF-8; fix or remove the line"))
+                    continue
                 if not line.strip():
                     continue
+                problem = None
                 try:
-                    entries.append(json.loads(line))
+                    entry = json.loads(line)
                 except json.JSONDecodeError:
-                    raise StoreError(
-                        problems=[
-                            Problem(self.display(path), number, "not a valid JSON log entry; fix or remove the line")
-                        ]
-                    ) from None
+                    problem = "not a valid JSON log entry"
+                else:
+                    if not isinstance(entry, dict):
+                        problem = "not a log entry (each line must be a JSON object)"
+                    elif not all(isinstance(entry.get(k, ""), str) for k in ("timestamp", "action", "coder")):
+                        problem = "a log entry whose timestamp, action or coder is not text"
+                if problem is not None:
+                    problems.append(Problem(display, number, problem + "; fix or remove the line"))
+                    continue
+                entries.append(entry)
+        if problems:
+            if on_problem is None:
+                raise StoreError(problems=problems)
+            for found in problems:
+                on_problem(found)
         entries.sort(key=lambda e: e.get("timestamp", ""))
         return entries

@@ -45,6 +45,7 @@ class Config:
     language: str = "en"
     nlp: str | None = None
     evaluation: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    allow_outside_links: bool = False
 
     @property
     def split(self) -> dict[str, tuple[str, ...]]:
@@ -109,6 +110,9 @@ def _check_value(key: str, value: Any) -> str | None:
     if key in ("codebook", "transcripts", "case_attribute"):
         if not isinstance(value, str) or not value.strip():
             return f"'{key}' must be a non-empty text value"
+    elif key == "allow_outside_links":
+        if not isinstance(value, bool):
+            return "'allow_outside_links' must be true or false"
     elif key == "segment_by":
         if value not in SEGMENT_MODES:
             modes = ", ".join(SEGMENT_MODES)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -164,7 +165,7 @@ def load_corpus(project: Project, warn: Warn) -> Corpus:
             f"transcripts folder '{config.transcripts}' does not exist; "
             "create it, or set 'transcripts' in qualcode.yaml"
         )
-    files, skipped = scan_transcripts(folder)
+    files, skipped = scan_transcripts(folder, None if config.allow_outside_links else project.root)
     for entry in skipped:
         warn(f"{project.display(entry.path)}: {entry.reason}")
     if not files:
@@ -193,7 +194,12 @@ def load_corpus(project: Project, warn: Warn) -> Corpus:
         transcripts.append(result.transcript)
 
     attributes_path = folder / ATTRIBUTES_FILE
-    if attributes_path.is_file():
+    if os.path.lexists(attributes_path) and not attributes_path.is_file():
+        warn(
+            f"{project.display(attributes_path)}: not read: it is a folder or not a regular file; "
+            "attributes.csv must be a CSV file"
+        )
+    elif attributes_path.is_file():
         csv_display = project.display(attributes_path)
         rows, csv_problems, csv_warnings = read_attributes_csv(attributes_path, csv_display)
         problems += csv_problems

@@ -72,14 +72,32 @@ def _why_not(path: Path, mode: int | None) -> str | None:
     return None
 
 
-def scan_transcripts(folder: Path) -> tuple[list[Path], list[Skipped]]:
+_OUTSIDE = (
+    "not read: a symbolic link that leads outside the project (to {target}); copy the file into the "
+    "project, or set allow_outside_links: true in qualcode.yaml if you mean it"
+)
+
+
+def _leaves(path: Path, inside: Path | None) -> str | None:
+    """The target of a symbolic link at ``path`` that leads outside ``inside``, else None."""
+    if inside is None or not path.is_symlink():
+        return None
+    target = os.path.realpath(path)
+    return None if Path(target).is_relative_to(inside) else target
+
+
+def scan_transcripts(folder: Path, inside: Path | None = None) -> tuple[list[Path], list[Skipped]]:
     """The transcript files under ``folder`` (sorted) and every other entry with its reason.
 
-    Symbolic links to folders are followed (once each: a link back up is not a loop).
+    Symbolic links to folders are followed (once each: a link back up is not a loop). With
+    ``inside`` (the project folder), a link that leads outside it, to a file or a folder, is
+    not followed but reported: a transcript folder shared with a team must not pull in
+    ``/etc/passwd`` or someone's home folder.
     """
     files: list[Path] = []
     skipped: list[Skipped] = []
     seen: set[str] = set()
+    inside = Path(os.path.realpath(inside)) if inside is not None else None
     for current, dirs, names in os.walk(folder, followlinks=True):
         here = Path(current)
         real = os.path.realpath(current)
@@ -87,6 +105,11 @@ def scan_transcripts(folder: Path) -> tuple[list[Path], list[Skipped]]:
             dirs[:] = []
             continue
         seen.add(real)
+        for name in list(dirs):
+            target = _leaves(here / name, inside)
+            if target is not None:
+                skipped.append(Skipped(here / name, _OUTSIDE.format(target=target)))
+                dirs.remove(name)
         for name in sorted(dirs):
             if name.startswith("."):
                 skipped.append(Skipped(here / name, "not read: a hidden folder; its files are not transcripts"))
@@ -98,6 +121,10 @@ def scan_transcripts(folder: Path) -> tuple[list[Path], list[Skipped]]:
         for name in sorted(names):
             path = here / name
             if name in HOUSEKEEPING or (here == folder and name in TABLES):
+                continue
+            target = _leaves(path, inside)
+            if target is not None:
+                skipped.append(Skipped(path, _OUTSIDE.format(target=target)))
                 continue
             try:
                 mode: int | None = path.stat().st_mode

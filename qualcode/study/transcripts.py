@@ -239,11 +239,13 @@ def read_attributes_csv(
         return rows, [Problem(display, 0, str(exc))], warnings
     if warning:
         warnings.append(warning)
-    reader = csv.reader(io.StringIO(text), delimiter=_attributes_delimiter(text))
+    reader = csv.reader(io.StringIO(text), delimiter=_attributes_delimiter(text), strict=True)
     try:
         header = next(reader)
     except StopIteration:
         return rows, [], [f"{display}: the file is empty"]
+    except csv.Error as exc:
+        return rows, [_csv_problem(display, 1, exc)], warnings
     header = [h.strip() for h in header]
     if "transcript" not in header:
         return (
@@ -259,7 +261,15 @@ def read_attributes_csv(
             warnings,
         )
     key = header.index("transcript")
-    for row in reader:
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(_csv_problem(display, start, exc))
+            break
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
@@ -283,6 +293,14 @@ def read_attributes_csv(
         values = {h: cell.strip() for h, cell in zip(header, row) if h and h != "transcript" and cell.strip()}
         rows[tid] = (line, values)
     return rows, problems, warnings
+
+
+def _csv_problem(display: str, line: int, exc: csv.Error) -> Problem:
+    if "unexpected end of data" in str(exc):
+        why = 'a quote (") opened here is never closed; close it, or remove the stray quote'
+    else:
+        why = f'{exc}; a cell with a quote must be quoted as a whole, with the quote doubled ("")'
+    return Problem(display, line, f"cannot read the table: {why}")
 
 
 def merge_attributes(

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.coding.records import coder_slug, now
+from qualcode.common.jsonlines import read_text
 from qualcode.common.storage import atomic_write, locked
 from qualcode.errors import Problem, StoreError
 from qualcode.suggest.records import Evidence, Suggestion
@@ -84,7 +85,9 @@ class SuggestionStore:
         if not path.exists():
             return []
         records = []
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        display = self.display(path)
+        convert = _suggestion if path == self.pending_path else _decision
+        for number, line in enumerate(read_text(path, display).splitlines(), start=1):
             if not line.strip():
                 continue
             try:
@@ -109,6 +112,12 @@ class SuggestionStore:
                         )
                     ]
                 )
+            try:
+                convert(record)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise StoreError(
+                    problems=[Problem(display, number, f"not a valid {_KINDS[convert]} record ({exc}); fix the line")]
+                ) from None
             records.append(record)
         return records
 
@@ -213,12 +222,45 @@ class SuggestionStore:
         return changed
 
 
+def _text(record: dict[str, Any], key: str, default: str | None = None) -> str:
+    value = record.get(key, default)
+    if not isinstance(value, str):
+        raise ValueError(f"'{key}' must be a text" if key in record else f"no '{key}'")
+    return value
+
+
+def _number(value: Any, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"'{key}' must be a number, not {json.dumps(value)}")
+    return float(value)
+
+
 def _suggestion(record: dict[str, Any]) -> Suggestion:
-    evidence = tuple(Evidence(e["text"], int(e["start"]), int(e["end"]), e["rule"]) for e in record.get("evidence", []))
-    return Suggestion(record["segment"], record["transcript"], record["code"], float(record["score"]), evidence)
+    raw = record.get("evidence", [])
+    if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
+        raise ValueError("'evidence' must be a list of objects")
+    evidence = tuple(
+        Evidence(
+            _text(e, "text"), int(_number(e.get("start"), "start")), int(_number(e.get("end"), "end")), _text(e, "rule")
+        )
+        for e in raw
+    )
+    return Suggestion(
+        _text(record, "segment"),
+        _text(record, "transcript"),
+        _text(record, "code"),
+        _number(record.get("score"), "score"),
+        evidence,
+    )
 
 
 def _decision(record: dict[str, Any]) -> Decision:
+    if record.get("decision") not in DECISIONS:
+        raise ValueError(f"'decision' is {json.dumps(record.get('decision'))}; it must be accept or reject")
+    rules = record.get("rules", [])
+    if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
+        raise ValueError("'rules' must be a list of texts")
+    _number(record.get("score", 0.0), "score")
     return Decision(
         record["segment"],
         str(record.get("transcript", "")),
@@ -231,6 +273,9 @@ def _decision(record: dict[str, Any]) -> Decision:
         bool(record.get("created", False)),
         str(record.get("timestamp", "")),
     )
+
+
+_KINDS = {_suggestion: "suggestion", _decision: "decision"}
 
 
 # -- statistics -------------------------------------------------------------------------------

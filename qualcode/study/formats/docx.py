@@ -66,6 +66,9 @@ _OPEN_ERRORS = (
     SyntaxError,  # lxml's XMLSyntaxError
     RuntimeError,  # an encrypted zip member
     NotImplementedError,  # an unsupported zip compression method
+    AttributeError,  # parts python-docx expects but a damaged or hand-made file lacks
+    TypeError,
+    IndexError,
 )
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -93,11 +96,16 @@ def read(path: Path) -> Extracted:
     """The body text of the Word document at ``path`` (see the module docstring for the rules)."""
     document = _open(path)
     paragraphs: list[str] = []
-    for block in _iter_blocks(document.element.body, document):
-        if isinstance(block, Paragraph):
-            paragraphs.append(_paragraph_text(block))
-        else:
-            paragraphs.extend(_table_paragraphs(block))
+    try:
+        for block in _iter_blocks(document.element.body, document):
+            if isinstance(block, Paragraph):
+                paragraphs.append(_paragraph_text(block))
+            else:
+                paragraphs.extend(_table_paragraphs(block))
+    except _OPEN_ERRORS as exc:
+        raise UnreadableFileError(
+            f"not a readable Word document (damaged: {_detail(exc)}); open it in Word and save it again as .docx"
+        ) from None
     return Extracted(join_paragraphs(paragraphs), key_value_block=True)
 
 
