@@ -349,7 +349,7 @@ def prepare(
         have = ", ".join(names) or "nobody yet"
         raise AnalysisError(
             f"agreement needs two or more coders; codings by: {have}. "
-            "Have a second coder code the same transcripts (qualcode code ... --coder NAME)"
+            "Have a second coder code the same transcripts (qualcode code ... --coder NAME --new-coder)"
         )
     table = build_table(corpus, codings, names)
     return Comparison(table, code_members(codebook, table, code_ids, level), exclusive_groups(codebook, code_ids))
