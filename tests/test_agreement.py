@@ -431,7 +431,7 @@ def test_agreement_cli_needs_two_coders(make_project, cli):
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: agreement needs two or more coders; codings by: ana. Have a second coder code "
-        "the same transcripts (qualcode code ... --coder NAME)\n"
+        "the same transcripts (qualcode code ... --coder NAME --new-coder)\n"
     )
 
 

@@ -8,6 +8,7 @@ click's own usage errors exit with 2.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import TYPE_CHECKING, Any
@@ -142,11 +143,30 @@ def main(ctx: click.Context, project_dir: str | None, quiet: bool) -> None:
     ctx.obj = State(project_dir, quiet)
 
 
+#: Errors of a full or failing output device (``> /dev/full``, a full disk under a redirect).
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG})
+
+
 def run() -> None:
-    """Console-script entry point; exits quietly when stdout is closed (``| head``)."""
+    """Console-script entry point; exits quietly when stdout is closed (``| head``), and with a
+    clear error when stdout cannot be written (a full device)."""
     try:
-        main()
+        try:
+            main()
+        finally:
+            sys.stdout.flush()
     except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         sys.exit(1)
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        _silence_stdout()
+        reason = (exc.strerror or str(exc)).rstrip(".")
+        sys.stderr.write(f"Error: cannot write to standard output: {reason[:1].lower() + reason[1:]}\n")
+        sys.exit(1)
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

@@ -8,6 +8,7 @@ lists memos citing codes the codebook lacks, or segments the transcripts no long
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import io
 import re
@@ -20,9 +21,9 @@ import yaml
 
 from qualcode.codebook.model import Codebook
 from qualcode.common.didyoumean import hint
-from qualcode.common.storage import atomic_write, write_error
+from qualcode.common.storage import atomic_write, write_error, write_new
 from qualcode.common.yamlfile import LineDict, LineList, load_yaml, scalar_to_str
-from qualcode.errors import InputError
+from qualcode.errors import InputError, WriteError
 
 #: A segment id cited in a memo's text: ``<transcript id>#<8 hex digits>[.n]``.
 _CITED_SEGMENT = re.compile(r"(?<![\w./-])([\w][\w./-]*#[0-9a-f]{8}(?:\.\d+)?)(?![\w])")
@@ -54,10 +55,21 @@ def new_memo(
     for code in codes:
         codebook.get(code)
     today = today or _dt.date.today()
+    created = not folder.exists()
     try:
         folder.mkdir(exist_ok=True)
     except OSError as exc:
         raise write_error(folder, exc, folder.name) from None
+    try:
+        return _write_memo(folder, title, author, codes, today)
+    except WriteError:
+        if created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # a failed first memo leaves no empty memos/ behind
+        raise
+
+
+def _write_memo(folder: Path, title: str, author: str, codes: Sequence[str], today: _dt.date) -> Path:
     stem = f"{today.isoformat()}-{_slug(title)}"
     front = yaml.safe_dump(
         {"title": title.strip(), "author": author, "date": today.isoformat(), "codes": list(codes)},
@@ -69,13 +81,10 @@ def new_memo(
     for n in range(1, 1000):
         path = folder / (f"{stem}.md" if n == 1 else f"{stem}-{n}.md")
         try:
-            with open(path, "x", encoding="utf-8") as handle:
-                handle.write(body)
+            write_new(path, body, f"{folder.name}/{path.name}")
             return path
         except FileExistsError:
             continue
-        except OSError as exc:
-            raise write_error(path, exc, f"{folder.name}/{path.name}") from None
     raise InputError(f"too many memos named {stem}; choose another title")
 
 

@@ -28,7 +28,7 @@ from qualcode.coding.anchoring import Anchor
 from qualcode.coding.records import SOURCES, Coding, DoneMark, Note, coder_slug, now
 from qualcode.common.didyoumean import hint
 from qualcode.common.jsonlines import decode_lines, read_text
-from qualcode.common.storage import append_line, atomic_write, locked
+from qualcode.common.storage import append_lines, atomic_write, locked, truncate_back
 from qualcode.errors import Problem, StoreError
 
 FORMAT = "qualcode-codings"
@@ -285,14 +285,19 @@ class CodingStore:
             before = current.serialise()
             yield current
             after = current.serialise()
-            if after != before:
-                atomic_write(current.path, after, self.display(current.path))
+            # The log entries first, then the coder file; if the file cannot be written (a full
+            # disk), the entries are cut off the log again: both or neither.
             stamp = now()
             log_path = self.log_path(coder)
-            for entry in current.log:
-                append_line(
-                    log_path, _dump({"timestamp": stamp, "coder": current.coder, **entry}), self.display(log_path)
-                )
+            lines = [_dump({"timestamp": stamp, "coder": current.coder, **entry}) for entry in current.log]
+            size = append_lines(log_path, lines, self.display(log_path)) if lines else None
+            try:
+                if after != before:
+                    atomic_write(current.path, after, self.display(current.path))
+            except BaseException:
+                if lines:
+                    truncate_back(log_path, size)
+                raise
             current.log.clear()
 
     def log_path(self, coder: str) -> Path:

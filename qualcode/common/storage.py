@@ -43,10 +43,12 @@ def atomic_write(path: Path, data: str | bytes, display: str | None = None) -> N
     if os.path.lexists(path) and not path.is_file():
         kind = "a folder" if path.is_dir() else "not a regular file (a device, pipe, socket or broken link)"
         raise WriteError(f"refusing to replace {display or path}: it is {kind}")
+    made = _missing_folders(path.parent)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
+        _remove_folders(made)
         raise write_error(path, exc, display) from None
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -58,10 +60,27 @@ def atomic_write(path: Path, data: str | bytes, display: str | None = None) -> N
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        _remove_folders(made)
         if isinstance(exc, OSError):
             raise write_error(path, exc, display) from None
         raise
     _fsync_dir(path.parent)
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders ``mkdir(parents=True)`` would create for ``folder``, deepest first."""
+    missing = []
+    while not os.path.lexists(folder) and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _remove_folders(folders: list[Path]) -> None:
+    """Remove the (empty) folders a failed write created, so it leaves nothing behind."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _mode_for(path: Path) -> int:
@@ -76,13 +95,65 @@ def _mode_for(path: Path) -> int:
 
 def append_line(path: Path, line: str, display: str | None = None) -> None:
     """Append one line and fsync (used for append-only logs, under the lock)."""
+    append_lines(path, [line], display)
+
+
+def append_lines(path: Path, lines: list[str], display: str | None = None) -> int | None:
+    """Append ``lines`` in one write and fsync; return the file's size before (None: it was new).
+
+    On failure (a full disk) the file is cut back to its old size, or removed when this call
+    created it, so a log never keeps half a line; the error is a :class:`WriteError`.
+    """
+    payload = "".join(line.rstrip("\n") + "\n" for line in lines).encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(line.rstrip("\n") + "\n")
+        before = path.stat().st_size if path.exists() else None
+    except OSError as exc:
+        raise write_error(path, exc, display) from None
+    try:
+        with open(path, "ab") as handle:
+            handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
     except OSError as exc:
+        truncate_back(path, before)
+        raise write_error(path, exc, display) from None
+    return before
+
+
+def truncate_back(path: Path, size: int | None) -> None:
+    """Undo an append: cut ``path`` back to ``size`` bytes, or remove it when it was new (``None``).
+
+    Cutting a file frees space, so this works on a full disk too.
+    """
+    with contextlib.suppress(OSError):
+        if size is None:
+            os.unlink(path)
+        else:
+            os.truncate(path, size)
+
+
+def write_new(path: Path, data: str | bytes, display: str | None = None) -> None:
+    """Create ``path`` (never replacing an existing file) holding ``data``, or leave nothing.
+
+    ``FileExistsError`` passes through (the caller picks another name); any other failure
+    removes the partly written file and is a :class:`WriteError`.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        handle = open(path, "xb")  # noqa: SIM115 - closed below
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise write_error(path, exc, display) from None
+    try:
+        with handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
         raise write_error(path, exc, display) from None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from qualcode.common.storage import write_error, write_new
 from qualcode.errors import ProjectExistsError
 from qualcode.study.config import CONFIG_FILE
 
@@ -28,21 +29,28 @@ def create_project(directory: Path) -> list[Path]:
         raise ProjectExistsError(f"{directory / CONFIG_FILE} already exists; this folder is already a qualcode project")
     if directory.exists() and not directory.is_dir():
         raise ProjectExistsError(f"{directory} exists and is not a folder; choose another name")
-    directory.mkdir(parents=True, exist_ok=True)
-    for folder in FOLDERS:
-        (directory / folder).mkdir(exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for folder in FOLDERS:
+            (directory / folder).mkdir(exist_ok=True)
+    except OSError as exc:
+        raise write_error(directory, exc) from None
     written = []
+    # qualcode.yaml last: an init that fails half-way (a full disk) leaves no project behind,
+    # so running init again works; each file is complete or absent.
     for relative, template in (
-        (CONFIG_FILE, "qualcode.yaml"),
         (DEFAULT_CODEBOOK, "district-practices.yaml"),
         (EXAMPLE_TRANSCRIPT, "example-transcript.txt"),
         (".gitignore", "gitignore"),
+        (CONFIG_FILE, "qualcode.yaml"),
     ):
         target = directory / relative
         if target.exists():
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "x", encoding="utf-8") as handle:  # "x": never clobber
-            handle.write(_template(template))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise write_error(target.parent, exc) from None
+        write_new(target, _template(template))  # never clobbers
         written.append(target)
     return written
