@@ -358,6 +358,21 @@ CASES: dict[str, Case] = {
         1,
         [BOOK, "aliases"],
     ),
+    "codebook: 10 MB": Case(
+        book("name: x\ncodes:\n  - id: a\n    label: A\n    keywords:\n" + "      - lorem ipsum dolor\n" * 400_000),
+        ["suggest", "--save"],
+        1,
+        [BOOK, "at most 2 MB"],
+    ),
+    "codebook: 30,000 keywords": Case(
+        book(
+            "name: x\ncodes:\n  - id: a\n    label: A\n    keywords:\n"
+            + "".join(f"      - w{i}\n" for i in range(30_000))
+        ),
+        ["suggest", "--save"],
+        1,
+        [f"{BOOK}:2", "at most 20,000"],
+    ),
     # ---- qualcode.yaml ------------------------------------------------------------------------
     "config: unknown key": Case(
         put("qualcode.yaml", "segment_by: turn\nsegmnt_by: x\n"), ["check"], 1, ["qualcode.yaml"]

@@ -18,6 +18,11 @@ from qualcode.common.yamlfile import LineDict, LineList, load_yaml, scalar_to_st
 from qualcode.errors import CodebookError, Problem
 
 TOP_KEYS = ("name", "version", "description", "codes")
+#: Limits that keep every command fast (README "Limits"): a codebook is read by every command,
+#: and each keyword becomes a matcher entry. Real codebooks are far below both.
+MAX_CODEBOOK_BYTES = 2_000_000
+MAX_CODES = 5_000
+MAX_KEYWORDS = 20_000
 CODE_KEYS = (
     "id",
     "label",
@@ -59,8 +64,20 @@ def validate_codebook(
         raw = path.read_bytes()
     except FileNotFoundError:
         return None, [Problem(display, 0, "codebook file not found; create it or set 'codebook' in qualcode.yaml")]
+    except IsADirectoryError:
+        return None, [Problem(display, 0, "is a folder, not a codebook file; set 'codebook' in qualcode.yaml to a file")]
     except OSError as exc:
         return None, [Problem(display, 0, f"cannot read the codebook: {exc.strerror}")]
+    if len(raw) > MAX_CODEBOOK_BYTES:
+        return None, [
+            Problem(
+                display,
+                0,
+                f"the codebook is {len(raw) / 1e6:.1f} MB; qualcode reads codebooks of at most "
+                f"{MAX_CODEBOOK_BYTES / 1e6:.0f} MB (a codebook is definitions and rules, not data: "
+                "move long word lists out, or split the study)",
+            )
+        ]
     try:
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
@@ -108,10 +125,29 @@ def parse_codebook(
         codes = checker.codes(codes_value, parent=None)
         if not codes_value:
             checker.add(data.line_of("codes"), "'codes' is empty; add at least one code")
+    _check_size(checker, data, codes)
     problems = sorted(set(checker.problems))
     if problems:
         return None, problems
     return Codebook(name=name, version=version, description=description, codes=codes, display=display), []
+
+
+def _check_size(checker: _Checker, data: LineDict, codes: list[Code]) -> None:
+    everything = []
+    stack = list(codes)
+    while stack:
+        code = stack.pop()
+        everything.append(code)
+        stack.extend(code.children)
+    if len(everything) > MAX_CODES:
+        checker.add(data.line_of("codes"), f"{len(everything):,} codes; a codebook holds at most {MAX_CODES:,}")
+    words = sum(len(c.keywords) + len(c.related_words) + len(c.exclude_keywords) for c in everything)
+    if words > MAX_KEYWORDS:
+        checker.add(
+            data.line_of("codes"),
+            f"{words:,} keywords, related words and exclude keywords in all; a codebook holds at most "
+            f"{MAX_KEYWORDS:,} (each becomes a matcher rule); keep the words that are evidence for a theme",
+        )
 
 
 class _Checker:

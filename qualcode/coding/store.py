@@ -130,7 +130,7 @@ def parse_coder_file(text: str, path: Path, display: str) -> tuple[CoderFile | N
                 problems.append(Problem(display, number, "written by a newer qualcode; upgrade qualcode to read it"))
             coder = str(record.get("coder", ""))
             continue
-        if kind not in _REQUIRED:
+        if not isinstance(kind, str) or kind not in _REQUIRED:
             problems.append(Problem(display, number, f"unknown record type '{kind}'{hint(str(kind), _REQUIRED)}"))
             continue
         missing = [

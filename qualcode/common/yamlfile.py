@@ -71,8 +71,15 @@ def load_yaml(text: str, filename: str, line_offset: int = 0) -> tuple[Any, list
     On a syntax error ``data`` is None and ``problems`` names the position. Duplicate
     mapping keys are reported as problems too (PyYAML silently keeps the last one).
     """
-    loader = yaml.SafeLoader(text)
     problems: list[Problem] = []
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character YAML does not allow (NUL, ESC…)
+        line = text.count("\n", 0, exc.position) + 1 + line_offset
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        return None, [
+            Problem(filename, line, f"contains the control character {character}, which YAML does not allow; remove it")
+        ]
     try:
         node = loader.get_single_node()
     except RecursionError:
