@@ -65,7 +65,7 @@ def validate_codebook(
     except FileNotFoundError:
         return None, [Problem(display, 0, "codebook file not found; create it or set 'codebook' in qualcode.yaml")]
     except IsADirectoryError:
-        return None, [Problem(display, 0, "is a folder, not a codebook file; set 'codebook' in qualcode.yaml to a file")]
+        return None, [Problem(display, 0, "is a folder, not a file; set 'codebook' in qualcode.yaml to a file")]
     except OSError as exc:
         return None, [Problem(display, 0, f"cannot read the codebook: {exc.strerror}")]
     if len(raw) > MAX_CODEBOOK_BYTES:
