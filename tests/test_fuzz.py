@@ -19,7 +19,10 @@ from qualcode.cli.app import main
 from tests.helpers import ProjectMaker, build_study
 
 SETTINGS = settings(
-    max_examples=int(os.environ.get("QUALCODE_FUZZ_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize="QUALCODE_FUZZ_EXAMPLES" not in os.environ
+    max_examples=int(os.environ.get("QUALCODE_FUZZ_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    derandomize="QUALCODE_FUZZ_EXAMPLES" not in os.environ,
 )
 
 
