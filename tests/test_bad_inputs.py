@@ -602,3 +602,15 @@ def test_the_corpus_is_big_enough():
         "import",
         "cli",
     } <= kinds
+
+
+@pytest.mark.parametrize("value", ["ana\nben", "a/b", "x" * 300, "   "])
+def test_a_bad_coder_name_in_the_environment_is_a_usage_error(template, tmp_path, cli, value):
+    root = tmp_path / "study"
+    shutil.copytree(template, root, symlinks=True)
+    before = tree(root)
+    seg = SEGMENT["id"]
+    result = cli("-C", root, "code", seg, "family", env={"QUALCODE_CODER": value})
+    assert result.exit_code == 2, result.stderr
+    assert "$QUALCODE_CODER" in result.stderr and "Traceback" not in result.output
+    assert tree(root) == before
