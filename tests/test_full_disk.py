@@ -26,6 +26,8 @@ def tree(root: Path) -> dict[str, tuple[str, int]]:
     out = {}
     for folder, dirs, files in os.walk(root):
         for name in dirs + [f for f in files if f != ".lock"]:
+            if name == ".qualcode" and Path(folder) == root:
+                continue  # the parse cache: not project data (a failed write of it is no error)
             path = Path(folder) / name
             digest = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
             out[path.relative_to(root).as_posix()] = (digest, path.stat().st_mode)

@@ -144,7 +144,16 @@ def test_matrix_include_suggestions_cli_uses_the_suggest_module(study, cli, monk
     calls = []
 
     def fake_suggest(
-        corpus, codebook, nlp, transcript=None, code=None, min_score=0.0, progress=None, model=None, factors=None
+        corpus,
+        codebook,
+        nlp,
+        transcript=None,
+        code=None,
+        min_score=0.0,
+        progress=None,
+        model=None,
+        factors=None,
+        cache=None,
     ):
         calls.append(min_score)
         return [

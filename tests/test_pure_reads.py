@@ -14,12 +14,18 @@ from tests.helpers import build_study, segment
 
 
 def tree(root: Path) -> dict[str, tuple[str, int]]:
-    """Every file and folder under ``root``: content hash (or 'dir') and mode."""
+    """Every file and folder under ``root``: content hash (or 'dir') and mode.
+
+    ``.qualcode/`` (the parse cache: not project data, git-ignored, safe to delete) is left out;
+    ``test_pure_reads_write_nothing_with_the_cache_off`` checks that it is the only thing written.
+    """
     out = {}
     for folder, dirs, files in os.walk(root):
         for name in dirs + files:
             path = Path(folder) / name
             relative = path.relative_to(root).as_posix()
+            if relative == ".qualcode" or relative.startswith(".qualcode/"):
+                continue
             digest = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
             out[relative] = (digest, path.stat().st_mode)
     return out
@@ -136,3 +142,17 @@ def test_pure_reads_reanchor_is_the_explicit_write(edited, cli, tmp_path):
     again = cli("-C", copy, "reanchor")
     assert "nothing to re-anchor" in again.stderr
     assert cli("-C", copy, "check", "--format", "json").stdout.count("moved from") == 0
+
+
+def test_pure_reads_write_nothing_with_the_cache_off(edited, cli, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(edited, copy, ignore=shutil.ignore_patterns(".qualcode"))
+    before = {p.relative_to(copy).as_posix() for p in copy.rglob("*")}
+    result = cli("-C", copy, "suggest", "--format", "json", env={"QUALCODE_CACHE": "off"})
+    assert result.exit_code == 0, result.stderr
+    assert {p.relative_to(copy).as_posix() for p in copy.rglob("*")} == before
+    cli("-C", copy, "suggest", "--format", "json")  # with the cache on, only .qualcode/ appears
+    added = {p.relative_to(copy).as_posix() for p in copy.rglob("*")} - before
+    assert added and all(a.startswith(".qualcode") for a in added)

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from qualcode.analysis.selection import Selection
     from qualcode.coding.session import CodingSession
     from qualcode.interop.refi.project_export import ExportSummary
+    from qualcode.suggest.cache import ParseCache
     from qualcode.suggest.engine import Progress
     from qualcode.suggest.evaluate import CrossValidation, Evaluation
     from qualcode.suggest.learn import CodeProgress
@@ -221,9 +222,34 @@ class Study:
         from qualcode.suggest.engine import suggest
 
         model = self.model if use_model else None
-        return suggest(
-            self.corpus, self.codebook, self.nlp, transcript, code, min_score, progress, model, self.rule_factors()
+        found = suggest(
+            self.corpus,
+            self.codebook,
+            self.nlp,
+            transcript,
+            code,
+            min_score,
+            progress,
+            model,
+            self.rule_factors(),
+            self.parse_cache,
         )
+        self.save_parse_cache()
+        return found
+
+    @cached_property
+    def parse_cache(self) -> ParseCache:
+        """Parsed segments kept under ``.qualcode/cache/`` (see :mod:`qualcode.suggest.cache`)."""
+        from qualcode.suggest.cache import ParseCache
+
+        return ParseCache.for_project(self.root, self.codebook.sha256 or "", self.nlp)
+
+    def save_parse_cache(self) -> None:
+        """Write newly parsed segments to the cache (those of today's segments only)."""
+        from qualcode.suggest.cache import text_key
+
+        if self.parse_cache.dirty:
+            self.parse_cache.save({text_key(s.text) for s in self.corpus.segments})
 
     def learn(
         self, coders: Coders = None, part: str | None = None, progress: CodeProgress | None = None

@@ -24,12 +24,14 @@ descendants is suggested for the same segment: the more specific code is the sug
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from spacy.language import Language
 
 from qualcode.codebook.model import Codebook
 from qualcode.study.corpus import Corpus
 from qualcode.study.segment import Segment
+from qualcode.suggest.cache import ParseCache
 from qualcode.suggest.matcher import Hit, RuleSet
 from qualcode.suggest.model import LearnedModel
 from qualcode.suggest.parsed import BATCH_SIZE, ParsedSegment, Progress, parse_segments
@@ -61,6 +63,7 @@ def suggest(
     progress: Progress | None = None,
     model: LearnedModel | None = None,
     factors: Factors | None = None,
+    cache: ParseCache | None = None,
 ) -> list[Suggestion]:
     """Suggestions for the coded-speaker segments of the corpus (or of one transcript).
 
@@ -72,7 +75,7 @@ def suggest(
     else:
         segments = corpus.segments
     codes = scope_codes(codebook, code)
-    return suggest_segments(segments, codebook, nlp, codes, min_score, progress, model, factors)
+    return suggest_segments(segments, codebook, nlp, codes, min_score, progress, model, factors, cache)
 
 
 def suggest_segments(
@@ -84,11 +87,15 @@ def suggest_segments(
     progress: Progress | None = None,
     model: LearnedModel | None = None,
     factors: Factors | None = None,
+    cache: ParseCache | None = None,
 ) -> list[Suggestion]:
-    """Suggestions for ``segments`` (skipped speakers' segments are left out)."""
-    rules = RuleSet(codebook, nlp, codes)
+    """Suggestions for ``segments`` (skipped speakers' segments are left out); ``cache`` keeps
+    parsed segments between runs (the complete rule set is used then, narrowed afterwards)."""
+    rules = RuleSet(codebook, nlp, None if cache is not None and cache.path is not None else codes)
     coded = [s for s in segments if not s.skipped]
-    parsed = parse_segments(coded, nlp, rules, grams=model is not None, progress=progress)
+    parsed = parse_segments(coded, nlp, rules, grams=model is not None, progress=progress, cache=cache)
+    if codes is not None and rules.complete:
+        parsed = [replace(p, hits={c: h for c, h in p.hits.items() if c in codes}) for p in parsed]
     return score_parsed(parsed, codebook, codes, min_score, model, factors)
 
 

@@ -89,6 +89,7 @@ class RuleSet:
 
     def __init__(self, codebook: Codebook, nlp: Language, codes: set[str] | None = None):
         self.nlp = nlp
+        self.complete = codes is None  # every code's rules (what the parse cache keeps)
         self.codes = [c for c in codebook.walk() if codes is None or c.id in codes]
         self.keywords = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.excludes = PhraseMatcher(nlp.vocab, attr="LEMMA")
@@ -189,6 +190,12 @@ class RuleSet:
             yield from entries
 
     # -- matching --------------------------------------------------------------------------
+    def rule(self, code: str, name: str) -> Rule | None:
+        """The rule of ``code`` named ``name`` (for hits read back from the parse cache)."""
+        if not hasattr(self, "_by_name"):
+            self._by_name = {(r.code, r.name): r for r in self._rules.values()}
+        return self._by_name.get((code, name))
+
     def match(self, doc: Doc) -> dict[str, list[Hit]]:
         """Code id -> hits in ``doc`` (codes with an exclude keyword in the doc left out)."""
         excluded = {self._exclude_codes[key] for key, _, _ in self.excludes(doc)}
