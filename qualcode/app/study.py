@@ -186,11 +186,11 @@ class Study:
         A model learned with another version of the codebook is still used for the codes that
         remain, with a warning to learn again.
         """
-        from qualcode.suggest.model import codebook_hash, read_model
-
         path = self.project.model_path
         if not path.is_file():
-            return None
+            return None  # (without importing the model module: scipy costs a second)
+        from qualcode.suggest.model import codebook_hash, read_model
+
         model = read_model(path, self.display(path))
         if model.codebook_hash and model.codebook_hash != codebook_hash(self.codebook):
             self.warning(
