@@ -264,7 +264,18 @@ class Study:
         transcripts = self._learning_transcripts(part)
         names = set(codings.coders)
         decisions = [d for d in self.decisions() if d.coder in names] if self.project.suggestions_dir.is_dir() else []
-        return learn_model(self.corpus, self.codebook, codings, self.nlp, decisions, transcripts, progress=progress)
+        model = learn_model(
+            self.corpus,
+            self.codebook,
+            codings,
+            self.nlp,
+            decisions,
+            transcripts,
+            progress=progress,
+            cache=self.parse_cache,
+        )
+        self.save_parse_cache()
+        return model
 
     def _learning_transcripts(self, part: str | None) -> set[str] | None:
         from qualcode.suggest.split import split_transcripts

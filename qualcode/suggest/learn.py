@@ -40,6 +40,7 @@ from qualcode.coding.resolve import CodingSet
 from qualcode.errors import AnalysisError
 from qualcode.study.corpus import Corpus
 from qualcode.study.segment import Segment
+from qualcode.suggest.cache import ParseCache
 from qualcode.suggest.calibrate import fit_platt
 from qualcode.suggest.features import ngrams, word_count
 from qualcode.suggest.matcher import RuleSet
@@ -344,8 +345,10 @@ def learn_model(
     transcripts: set[str] | None = None,
     min_positives: int = MIN_POSITIVES,
     progress: CodeProgress | None = None,
+    cache: ParseCache | None = None,
 ) -> LearnedModel:
-    """Learn from ``codings`` (the chosen coders) in ``transcripts`` (None: all): the whole model."""
+    """Learn from ``codings`` (the chosen coders) in ``transcripts`` (None: all): the whole model
+    (``cache``: parsed segments kept between runs)."""
     labels = training_labels(corpus, codebook, codings, decisions, transcripts)
     if not labels.units:
         who = ", ".join(codings.coders) or "nobody"
@@ -354,7 +357,7 @@ def learn_model(
             "transcripts done with `qualcode done`)"
         )
     segments = [corpus.segment_index[s] for s in labels.segments]
-    parsed = parse_segments(segments, nlp, RuleSet(codebook, nlp), grams=True)
+    parsed = parse_segments(segments, nlp, RuleSet(codebook, nlp), grams=True, cache=cache)
     by_id = {p.segment.id: p for p in parsed}
     extra = codebook_examples(codebook, nlp)
     models, too_few, rules_better = learn_models(
