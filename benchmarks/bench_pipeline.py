@@ -18,7 +18,7 @@ parsed), ``import`` (``qualcode import codings`` for both coders), ``matrix`` an
 ``agree`` and ``report`` (``qualcode agree --format json``, ``qualcode report``). The commands run
 in this process through the click group, each opening the project afresh as a real run would
 (so each pays its own load). The yardstick ``tokenizer`` is a bare ``spacy.blank(language)``
-``nlp.pipe`` pass over the same segment texts.
+``nlp.pipe`` pass over the same segment texts. spaCy itself is imported before the clocks start.
 
 Prints ONE JSON object on stdout: ``words``, ``transcripts``, ``segments``, ``codings``,
 ``seconds`` (stage -> seconds), ``words_per_second`` (suggest), ``peak_rss_mb``,
@@ -318,6 +318,9 @@ def run_stages(plan: Plan, files: list[Path], step: Callable[[str], None] = _pro
 
     root = plan.root
     seconds: dict[str, float] = {}
+    # spaCy is imported (by the `import spacy` above) before any clock starts, so that suggest and
+    # the yardstick pass compare work, not a one-off import; building qualcode's pipeline (the
+    # sentencizer, the lookup tables) is part of the suggest stage, as in a `suggest` run.
     with timed(seconds, "load_and_segment"):
         study = open_project(root, warn=lambda _message: None)
         segments = study.corpus.coded_segments()
