@@ -372,6 +372,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.words < 100:
         parser.error("--words must be at least 100")
+    if args.keep is not None and args.keep.exists():
+        parser.error(f"--keep {args.keep}: the folder exists; name a new one")
     transcripts = args.transcripts or max(2, round(args.words / 8400))
     codings = args.codings if args.codings is not None else round(args.words / 10.3)
     with tempfile.TemporaryDirectory(prefix="qualcode-bench-") as tmp:

@@ -66,3 +66,21 @@ def test_bench_pipeline_prints_one_json_object_of_every_stage(tmp_path):
     assert 50 < figures["peak_rss_mb"] < 4000
     # the sentence mix exercises the codebook: most themes are suggested somewhere
     assert figures["suggestions"] > 0
+
+
+def test_bench_pipeline_study_is_deterministic(tmp_path):
+    """The same seed writes the same study and codings byte for byte; another seed does not."""
+    spec = importlib.util.spec_from_file_location("bench_pipeline", REPO / "benchmarks" / "bench_pipeline.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+
+    def written(folder, seed):
+        plan = bench.generate(folder, 3000, 3, seed)
+        bench.write_codings(plan, 300, seed)
+        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    first, again, other = written(tmp_path / "a", 7), written(tmp_path / "b", 7), written(tmp_path / "c", 8)
+    assert first == again
+    assert len([name for name in first if name.startswith("transcripts/")]) == 3
+    assert {"ana-codings.csv", "ben-codings.csv", "qualcode.yaml"} <= set(first)
+    assert first["transcripts/alder-creek/teacher-000.md"] != other["transcripts/alder-creek/teacher-000.md"]
