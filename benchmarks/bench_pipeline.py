@@ -38,7 +38,7 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -310,7 +310,7 @@ def _command(root: Path, *args: str) -> str:
     return result.stdout
 
 
-def run_stages(plan: Plan, files: list[Path], step: Callable[[str], None] = _progress) -> dict[str, Any]:
+def run_stages(plan: Plan, files: list[Path]) -> dict[str, Any]:
     """Every stage once; the figures as the JSON object's keys."""
     import spacy
 
