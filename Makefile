@@ -63,3 +63,5 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_suggest.py
+	$(BIN)/python benchmarks/bench_pipeline.py --words 100000
+	$(BIN)/python benchmarks/bench_pipeline.py --words 1000000 --transcripts 120 --codings 97000
