@@ -392,7 +392,24 @@ def test_import_codings_of_many_rows_over_many_transcripts_anchors_each_to_its_s
     import random
 
     rng = random.Random(4)
-    vocabulary = "we give a benchmark every six weeks then regroup kids coach data chat cycle small groups".split()
+    vocabulary = [
+        "we",
+        "give",
+        "a",
+        "benchmark",
+        "every",
+        "six",
+        "weeks",
+        "then",
+        "regroup",
+        "kids",
+        "coach",
+        "data",
+        "chat",
+        "cycle",
+        "small",
+        "groups",
+    ]
     transcripts, expected, rows = {}, {}, [["transcript", "quote", "code"]]
     for t in range(30):
         paragraphs = []
