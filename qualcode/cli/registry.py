@@ -53,7 +53,10 @@ SUMMARIES: dict[str, str] = {
     "transcripts": "List transcripts with their attributes, segments and words.",
     "cases": "Summarise the study per case: transcripts, participants, roles, segments, words.",
     "codebook": "Check and show the codebook (codebooks/*.yaml).",
-    "code": "Code SEGMENT_ID with one or more CODE_IDs (ids or paths such as collaborative_pl/coaching), or code TRANSCRIPT_ID interactively, segment by segment.",
+    "code": (
+        "Code SEGMENT_ID with one or more CODE_IDs (ids or paths such as collaborative_pl/coaching), "
+        "or code TRANSCRIPT_ID interactively, segment by segment."
+    ),
     "uncode": "Remove CODE_IDs from SEGMENT_ID.",
     "annotate": "Attach a note (TEXT) to SEGMENT_ID, or --delete notes.",
     "done": "Mark transcripts as fully coded by a coder.",
