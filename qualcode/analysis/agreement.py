@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -75,11 +76,29 @@ class CodingTable:
         """How many units two or more coders covered (the units statistics use)."""
         return sum(sum(v is not None for v in row) >= 2 for row in self.values)
 
+    @cached_property
+    def _absent(self) -> list[tuple[bool | None, ...]]:
+        """Per unit and coder: False where the coder covered the unit, None where not."""
+        return [tuple(None if v is None else False for v in row) for row in self.values]
 
-def presence(table: CodingTable, members: Collection[str]) -> list[list[bool | None]]:
+    @cached_property
+    def _given_at(self) -> dict[str, list[tuple[int, int]]]:
+        """Code -> the (unit, coder) positions where it was given: one pass for every code."""
+        where: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for u, row in enumerate(self.values):
+            for c, given in enumerate(row):
+                for code in given or ():
+                    where[code].append((u, c))
+        return where
+
+
+def presence(table: CodingTable, members: Collection[str]) -> list[tuple[bool | None, ...]]:
     """Per unit and coder: did the coder give any of ``members`` (None = missing)?"""
-    wanted = set(members)
-    return [[None if v is None else not wanted.isdisjoint(v) for v in row] for row in table.values]
+    out = list(table._absent)  # shared rows; a unit with the code gets a row of its own
+    for code in set(members):
+        for u, c in table._given_at.get(code, ()):
+            out[u] = (*out[u][:c], True, *out[u][c + 1 :])
+    return out
 
 
 def group_values(
@@ -108,7 +127,7 @@ def group_values(
 
 
 def _pairable(units: Units) -> list[Sequence]:
-    return [u for u in units if len(u) - list(u).count(None) >= 2]
+    return [u for u in units if len(u) - u.count(None) >= 2]
 
 
 def _constant_note(label: str, stats: str, values: set, n: int, presence_data: bool) -> str:
