@@ -156,6 +156,74 @@ def test_agreement_bootstrap_is_reproducible_with_a_seed_and_varies_with_another
     assert low < krippendorff_alpha(random_units()) < high
 
 
+def _bootstrap_as_first_written(rows, samples, seed):
+    """The original implementation (sums drawn copies of the unit rows), kept as the reference."""
+    from qualcode.analysis.reliability import _alphas
+
+    rows = rows[rows.sum(axis=(1, 2)) > 0]
+    if samples <= 0 or not len(rows):
+        return np.full(max(samples, 0), np.nan)
+    rng = np.random.default_rng(seed)
+    size = len(rows)
+    chunk = max(1, 4_000_000 // rows[0].size // size)
+    out = []
+    for start in range(0, samples, chunk):
+        picks = rng.integers(0, size, size=(min(chunk, samples - start), size))
+        out.append(_alphas(rows[picks].sum(axis=1)))
+    return np.concatenate(out)
+
+
+@pytest.mark.parametrize(
+    ("units", "coders", "categories", "missing"),
+    [
+        (5, 2, (False, True), 0.0),
+        (60, 3, ("a", "b", "c"), 0.2),
+        (900, 2, (False, True), 0.3),
+        (3000, 4, ("a", "b", "c", "d", "e"), 0.25),
+        (40, 5, (False, True), 0.5),
+    ],
+)
+def test_agreement_batched_bootstrap_gives_the_intervals_of_the_original(units, coders, categories, missing):
+    from qualcode.analysis.reliability import bootstrap_alphas_many
+
+    rng = np.random.default_rng(units)
+    stacks = []
+    for _ in range(3):  # three codes over the same units, as compare() resamples them together
+        data = [
+            [None if rng.random() < missing else categories[rng.integers(len(categories))] for _ in range(coders)]
+            for _ in range(units)
+        ]
+        stacks.append(coincidence_rows(data, categories))
+    stacks.append(coincidence_rows([[categories[0]] * coders] + [[None] * coders] * 3, categories))  # one unit
+    for seed in (1, 42):
+        batched = bootstrap_alphas_many(stacks, 1000, seed)
+        for rows, replicates in zip(stacks, batched):
+            expected = _bootstrap_as_first_written(rows, 1000, seed)
+            assert np.allclose(replicates, expected, rtol=1e-12, atol=1e-12, equal_nan=True)
+            assert np.array_equal(np.isnan(replicates), np.isnan(expected))
+            assert percentile_interval(replicates) == pytest.approx(percentile_interval(expected), abs=1e-12)
+            assert np.allclose(bootstrap_alphas(rows, 1000, seed), replicates, rtol=1e-12, atol=1e-12, equal_nan=True)
+
+
+def test_agreement_compare_intervals_match_the_original_bootstrap_per_code_and_pooled():
+    rng = random.Random(3)
+    codes = {f"c{i}": {f"c{i}"} for i in range(6)}
+    values = [
+        [frozenset(c for c in codes if rng.random() < 0.3) if rng.random() < 0.9 else None for _ in range(2)]
+        for _ in range(400)
+    ]
+    table = CodingTable(["ana", "ben"], [f"u{i}" for i in range(400)], values)
+    result = compare(table, codes, bootstrap=1000, seed=5)
+    all_rows = []
+    for code in codes:
+        rows = coincidence_rows([[None if v is None else code in v for v in row] for row in values], (False, True))
+        all_rows.append(rows)
+        low, high = percentile_interval(_bootstrap_as_first_written(rows, 1000, 5))
+        assert result["codes"][code]["alpha_ci"] == [round(low, 4), round(high, 4)]
+    low, high = percentile_interval(_bootstrap_as_first_written(np.sum(all_rows, axis=0), 1000, 5))
+    assert result["overall"]["pooled"]["alpha_ci"] == [round(low, 4), round(high, 4)]
+
+
 def test_agreement_bootstrap_of_perfect_agreement_is_a_point():
     rows = coincidence_rows([[True, True], [False, False], [True, True, True], [False, None]], (False, True))
     replicates = bootstrap_alphas(rows, 200, seed=1)

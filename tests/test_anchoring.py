@@ -177,3 +177,46 @@ def test_anchoring_locate_quote_exact_then_fuzzy(quote, expected):
 
 def test_anchoring_locate_quote_not_found():
     assert locate_quote("nothing like this at all here", "Every Wednesday our teams meet.") is None
+
+
+def _locate_by_regex(quote, text):
+    """The reference: the word-by-word regular expression over the original text."""
+    import re
+
+    words = quote.split()
+    match = re.search(r"\s+".join(re.escape(w) for w in words), text, flags=re.IGNORECASE) if words else None
+    return (match.start(), match.end(), 100.0) if match else None
+
+
+def test_anchoring_quote_index_finds_what_the_regex_finds_on_messy_text():
+    import random
+
+    from qualcode.coding.anchoring import QuoteIndex
+
+    rng = random.Random(11)
+    words = ["The", "coach", "data", "chat", "İstanbul", "Straße", "ﬁle", "we", "regroup", "kids", "ſo", "K", "día"]
+    gaps = [" ", "  ", "\n", "\n\n", "\t", " \u00a0", "\r\n", "\u2003 "]
+    for trial in range(40):
+        text = rng.choice(["", "  ", "\n"]) + "".join(rng.choice(words) + rng.choice(gaps) for _ in range(300))
+        index = QuoteIndex(text)
+        for _ in range(60):
+            start = rng.randrange(0, len(text))
+            quote = text[start : start + rng.randrange(1, 80)]
+            if rng.random() < 0.5:
+                quote = " ".join(quote.split()).upper() if rng.random() < 0.5 else quote.lower()
+            expected = _locate_by_regex(quote, text)
+            if expected is not None:
+                assert index.locate(quote) == expected, (trial, quote)
+        assert index.locate("   ") is None
+        assert index.locate("nothing like it at all anywhere zzz") is None
+
+
+def test_anchoring_quote_index_falls_back_to_fuzzy_like_locate_quote():
+    from qualcode.coding.anchoring import QuoteIndex, locate_quote
+
+    text = "Interviewer: How?\n\nLorena: We give a   benchmark every six weeks and then regroup kids.\n"
+    index = QuoteIndex(text)
+    for quote in ["benchmrk every six weeks", "WE GIVE A BENCHMARK", "regroup kids.", "unrelated words here"]:
+        assert index.locate(quote) == locate_quote(quote, text)
+    start, end, score = index.locate("We give a benchmark every six")
+    assert (text[start:end], score) == ("We give a   benchmark every six", 100.0)

@@ -1,10 +1,12 @@
 import json
+import os
 import subprocess
 import sys
 
 import click
 
 from qualcode.cli.app import main
+from qualcode.cli.registry import REGISTRY
 from qualcode.study.views import SEGMENT_KEYS
 from tests.helpers import INTERVIEW, REPO
 
@@ -46,6 +48,44 @@ def test_cli_hand_coding_commands_do_not_import_heavy_libraries(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_cli_top_level_help_imports_no_command_module_nor_heavy_library(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "qualcode", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+    assert result.returncode == 0, result.stderr
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "qualcode.cli.app" in imported  # the parse of -X importtime works
+    heavy = {m for m in imported if m.split(".")[0] in ("spacy", "pandas", "sklearn", "numpy", "jinja2", "rapidfuzz")}
+    assert heavy == set()
+    assert {m for m in imported if m.endswith("_cmd")} == set()
+    lazy = result.stdout.split("Commands:")[1]
+    eager = (  # every command loaded first: click lists them from the command objects
+        "import click, sys\n"
+        "from qualcode.cli.app import main\n"
+        "from qualcode.cli.registry import REGISTRY\n"
+        "for name in REGISTRY:\n"
+        "    main.get_command(click.Context(main), name)\n"
+        "main(['--help'])\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", eager], capture_output=True, text=True, cwd=REPO, env={**os.environ, "COLUMNS": "100"}
+    )
+    assert lazy == loaded.stdout.split("Commands:")[1]
+    assert len(lazy.strip().splitlines()) >= len(REGISTRY)
+
+
+def test_cli_registry_summaries_are_the_commands_own_help(cli):
+    from qualcode.cli.registry import SUMMARIES, load_command
+
+    assert set(SUMMARIES) == set(REGISTRY)
+    for name, summary in SUMMARIES.items():
+        assert summary == load_command(name).get_short_help_str(10_000), name
 
 
 def test_cli_every_command_has_help_with_an_example(cli):

@@ -71,3 +71,28 @@ def test_impossible_dates_are_text_not_a_crash(make_project, cli):
     assert '"date": "2026-02-30"' in result.stdout
     shown = cli("-C", root, "codebook", "validate")
     assert shown.exit_code == 0 and "v2026-13-45" in shown.stdout
+
+
+def test_yaml_libyaml_and_python_loaders_give_the_same_values_lines_and_errors(monkeypatch):
+    from qualcode.common import yamlfile
+
+    texts = [
+        MINI_CODEBOOK,
+        "case: Alder Creek\nrole: teacher\ndate: 2026-02-30\nyears: 14\nlist: [a, b]\n",
+        "a: 1\na: 2\n",
+        "codes:\n  - id: x\n   name: bad indent\n",
+        "a: [1, 2\n",
+        "bell: \x07\n",
+        "- " * 150 + "x\n",
+        "[" * 20000 + "\n",
+    ]
+    assert yamlfile._compose_fast(texts[1]) is not None  # libyaml composes plain text
+    assert yamlfile._compose_fast(texts[5]) is None  # a control character: the Python path words it
+    fast = [yamlfile.load_yaml(t, "f.yaml", 3) for t in texts]
+    monkeypatch.setattr(yamlfile, "_CSafeLoader", None)
+    slow = [yamlfile.load_yaml(t, "f.yaml", 3) for t in texts]
+    for (fast_data, fast_problems), (slow_data, slow_problems) in zip(fast, slow):
+        assert fast_data == slow_data
+        assert fast_problems == slow_problems
+        if isinstance(fast_data, dict):
+            assert fast_data.key_lines == slow_data.key_lines

@@ -386,3 +386,57 @@ def test_attributes_csv_may_be_semicolon_separated(make_project):
     )
     attributes = open_project(root).corpus.by_id["mesa-verde/teacher-01"].attributes
     assert attributes["school"] == "École Nord" and attributes["note"] == "a, b"
+
+
+def test_import_codings_of_many_rows_over_many_transcripts_anchors_each_to_its_segment(make_project, cli, tmp_path):
+    import random
+
+    rng = random.Random(4)
+    vocabulary = [
+        "we",
+        "give",
+        "a",
+        "benchmark",
+        "every",
+        "six",
+        "weeks",
+        "then",
+        "regroup",
+        "kids",
+        "coach",
+        "data",
+        "chat",
+        "cycle",
+        "small",
+        "groups",
+    ]
+    transcripts, expected, rows = {}, {}, [["transcript", "quote", "code"]]
+    for t in range(30):
+        paragraphs = []
+        for p in range(40):
+            # Each paragraph starts with a unique tag, so a quote from it occurs only there.
+            body = " ".join(rng.choice(vocabulary) for _ in range(rng.randrange(8, 30)))
+            paragraphs.append(f"Speaker{p % 2}: T{t}P{p}x {body}")
+        transcripts[f"site-{t}/interview.txt"] = "\n\n".join(paragraphs) + "\n"
+        for p in rng.sample(range(40), 35):
+            words = paragraphs[p].split(": ", 1)[1].split()
+            quote = " ".join(words[: rng.randrange(2, len(words) + 1)])
+            if rng.random() < 0.3:
+                quote = quote.upper().replace(" ", "  \n ", 1)  # case and whitespace differ
+            rows.append([f"site-{t}/interview", quote, "data_use"])
+            expected[(f"site-{t}/interview", p)] = True
+    root = make_project(transcripts, config="segment_by: paragraph\n")
+    sheet = tmp_path / "many.csv"
+    write_csv(sheet, rows)
+    result = cli("-C", root, "import", "codings", sheet, "--coder", "ana", "--new-coder")
+    assert result.exit_code == 0, result.stderr
+    assert f"imported {len(rows) - 1} coding(s) from {len(rows) - 1} row(s) for ana" in result.stderr
+    assert "approximately" not in result.stderr
+    project = open_project(root)
+    got = set()
+    for coding in project.load_codings().codings:
+        text = project.corpus.segment_index[coding.segment].text
+        tag = text.split()[0]
+        assert tag.startswith(f"T{coding.transcript.split('-')[1].split('/')[0]}P")
+        got.add((coding.transcript, int(tag.split("P")[1].rstrip("x"))))
+    assert got == set(expected)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ import numpy as np
 from qualcode.analysis.reliability import (
     Units,
     bootstrap_alphas,
+    bootstrap_alphas_many,
     cohen_kappa,
     coincidence_rows,
     krippendorff_alpha,
@@ -74,11 +76,29 @@ class CodingTable:
         """How many units two or more coders covered (the units statistics use)."""
         return sum(sum(v is not None for v in row) >= 2 for row in self.values)
 
+    @cached_property
+    def _absent(self) -> list[tuple[bool | None, ...]]:
+        """Per unit and coder: False where the coder covered the unit, None where not."""
+        return [tuple(None if v is None else False for v in row) for row in self.values]
 
-def presence(table: CodingTable, members: Collection[str]) -> list[list[bool | None]]:
+    @cached_property
+    def _given_at(self) -> dict[str, list[tuple[int, int]]]:
+        """Code -> the (unit, coder) positions where it was given: one pass for every code."""
+        where: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for u, row in enumerate(self.values):
+            for c, given in enumerate(row):
+                for code in given or ():
+                    where[code].append((u, c))
+        return where
+
+
+def presence(table: CodingTable, members: Collection[str]) -> list[tuple[bool | None, ...]]:
     """Per unit and coder: did the coder give any of ``members`` (None = missing)?"""
-    wanted = set(members)
-    return [[None if v is None else bool(v & wanted) for v in row] for row in table.values]
+    out = list(table._absent)  # shared rows; a unit with the code gets a row of its own
+    for code in set(members):
+        for u, c in table._given_at.get(code, ()):
+            out[u] = (*out[u][:c], True, *out[u][c + 1 :])
+    return out
 
 
 def group_values(
@@ -107,7 +127,7 @@ def group_values(
 
 
 def _pairable(units: Units) -> list[Sequence]:
-    return [u for u in units if sum(v is not None for v in u) >= 2]
+    return [u for u in units if len(u) - u.count(None) >= 2]
 
 
 def _constant_note(label: str, stats: str, values: set, n: int, presence_data: bool) -> str:
@@ -119,9 +139,21 @@ def _constant_note(label: str, stats: str, values: set, n: int, presence_data: b
 
 
 def _describe(
-    label: str, units: Units, categories: Sequence, kappa: bool, bootstrap: int, seed: int, presence_data: bool
+    label: str,
+    units: Units,
+    categories: Sequence,
+    kappa: bool,
+    bootstrap: int,
+    seed: int,
+    presence_data: bool,
+    rows: np.ndarray | None = None,
+    replicates: np.ndarray | None = None,
 ) -> tuple[dict[str, Any], np.ndarray, list[str]]:
-    """Every statistic of one variable: (figures, coincidence rows, notes on undefined ones)."""
+    """Every statistic of one variable: (figures, coincidence rows, notes on undefined ones).
+
+    ``rows`` and ``replicates``, when given, are this variable's coincidence rows and bootstrap
+    replicates computed already (the caller resamples every code in one go).
+    """
     pairable = _pairable(units)
     coders = sum(any(u[i] is not None for u in pairable) for i in range(len(units[0]))) if units else 0
     result: dict[str, Any] = {
@@ -132,7 +164,8 @@ def _describe(
         "units": len(pairable),
         "coders": coders,
     }
-    rows = coincidence_rows(units, categories)
+    if rows is None:
+        rows = coincidence_rows(units, categories)
     if not pairable:
         return result, rows, []  # one note for the whole comparison, made by the caller
     result["percent_agreement"] = percent_agreement(pairable)
@@ -148,7 +181,8 @@ def _describe(
     result["alpha"] = krippendorff_alpha(pairable, categories)
     notes = []
     if bootstrap > 0:
-        replicates = bootstrap_alphas(rows, bootstrap, seed)
+        if replicates is None:
+            replicates = bootstrap_alphas(rows, bootstrap, seed)
         result["alpha_ci"] = percentile_interval(replicates)
         dropped = int(np.isnan(replicates).sum())
         if result["alpha_ci"] is None:
@@ -197,15 +231,26 @@ def compare(
         )
     else:
         notes.append("alpha_ci: not computed (--bootstrap 0)")
-    per_code, pooled_units, pooled_rows = {}, [], []
-    for code_id, members in codes.items():
-        units = presence(table, members)
-        per_code[code_id], rows, found = _describe(
-            f"code '{code_id}'", units, (False, True), two, bootstrap, seed, True
+    per_code, pooled_units = {}, []
+    code_units = {code_id: presence(table, members) for code_id, members in codes.items()}
+    pooled_rows = [coincidence_rows(units, (False, True)) for units in code_units.values()]
+    # Every code (and the pooled figure) resamples the same segments: draw them once for all.
+    stacks = [*pooled_rows, np.sum(pooled_rows, axis=0)] if pooled_rows else []
+    replicates = bootstrap_alphas_many(stacks, bootstrap, seed) if bootstrap > 0 else []
+    for i, (code_id, units) in enumerate(code_units.items()):
+        per_code[code_id], _, found = _describe(
+            f"code '{code_id}'",
+            units,
+            (False, True),
+            two,
+            bootstrap,
+            seed,
+            True,
+            pooled_rows[i],
+            replicates[i] if replicates else None,
         )
         notes += found
         pooled_units += units
-        pooled_rows.append(rows)
     out_groups = {}
     for group_id, children in (groups or {}).items():
         categories, conflicts = group_values(table, children)
@@ -219,7 +264,9 @@ def compare(
         )
         out_groups[group_id] = {k: _rounded(figures[k]) for k in GROUP_KEYS}
         notes += found
-    overall = _overall(per_code, pooled_units, pooled_rows, two, bootstrap, seed, notes)
+    pooled_replicates = replicates[-1] if replicates else None
+    pooled = (pooled_units, np.concatenate(pooled_rows) if pooled_rows else None, pooled_replicates)
+    overall = _overall(per_code, pooled, two, bootstrap, seed, notes)
     out_codes = {c: {k: _rounded(f[k]) for k in STAT_KEYS} for c, f in per_code.items()}
     return {
         "coders": list(table.coders),
@@ -232,9 +279,15 @@ def compare(
 
 
 def _overall(
-    per_code: dict, units: list, rows: list[np.ndarray], two: bool, bootstrap: int, seed: int, notes: list[str]
+    per_code: dict,
+    pooled_data: tuple[list, np.ndarray | None, np.ndarray | None],
+    two: bool,
+    bootstrap: int,
+    seed: int,
+    notes: list[str],
 ) -> dict:
     """Pooled figures over every (segment, code) decision, and means of the per-code figures."""
+    units, rows, replicates = pooled_data  # every code's units, coincidence rows, and the resampled alphas
     pooled: dict = {
         "percent_agreement": None,
         "kappa": None,
@@ -244,11 +297,11 @@ def _overall(
         "codes": len(per_code),
     }
     if pooled["decisions"]:
-        figures, _, _ = _describe("pooled", units, (False, True), two, 0, seed, True)
+        figures, _, _ = _describe("pooled", units, (False, True), two, 0, seed, True, rows)
         pooled.update({k: figures[k] for k in ("percent_agreement", "kappa", "alpha")})
-        if figures["alpha"] is not None and bootstrap > 0:
-            # Resample segments, keeping all codes of a segment together.
-            pooled["alpha_ci"] = percentile_interval(bootstrap_alphas(np.sum(rows, axis=0), bootstrap, seed))
+        if figures["alpha"] is not None and bootstrap > 0 and replicates is not None:
+            # Resampled segments keep all codes of a segment together (rows summed over codes).
+            pooled["alpha_ci"] = percentile_interval(replicates)
     if pooled["decisions"] and pooled["alpha"] is None:
         stats = "kappa and alpha" if two else "alpha"
         notes.append(f"overall pooled: {stats} undefined: every (segment, code) decision has the same value")

@@ -29,10 +29,14 @@ def percent_agreement(units: Units) -> float:
     """
     pairs = agreeing = 0
     for unit in units:
-        counts = Counter(v for v in unit if v is not None)
-        m = sum(counts.values())
-        pairs += m * (m - 1) // 2
-        agreeing += sum(c * (c - 1) // 2 for c in counts.values())
+        values = [v for v in unit if v is not None]
+        m = len(values)
+        if m == 2:  # the usual case, without a Counter
+            pairs += 1
+            agreeing += values[0] == values[1]
+        elif m > 2:
+            pairs += m * (m - 1) // 2
+            agreeing += sum(c * (c - 1) // 2 for c in Counter(values).values())
     if not pairs:
         raise Undefined(NO_PAIRS)
     return 100.0 * agreeing / pairs
@@ -104,17 +108,43 @@ def bootstrap_alphas(rows: np.ndarray, samples: int, seed: int) -> np.ndarray:
     without pairable values are left out before resampling. Undefined replicates are NaN. The
     same ``seed`` and data always give the same replicates.
     """
-    rows = rows[rows.sum(axis=(1, 2)) > 0]
-    if samples <= 0 or not len(rows):
-        return np.full(max(samples, 0), np.nan)
-    rng = np.random.default_rng(seed)
-    size = len(rows)
-    chunk = max(1, 4_000_000 // rows[0].size // size)
-    out = []
-    for start in range(0, samples, chunk):
-        picks = rng.integers(0, size, size=(min(chunk, samples - start), size))
-        out.append(_alphas(rows[picks].sum(axis=1)))
-    return np.concatenate(out)
+    return bootstrap_alphas_many([rows], samples, seed)[0]
+
+
+def bootstrap_alphas_many(stacks: Sequence[np.ndarray], samples: int, seed: int) -> list[np.ndarray]:
+    """:func:`bootstrap_alphas` of each of ``stacks``, sharing the random draws where they can.
+
+    Each result equals ``bootstrap_alphas(stack, samples, seed)``: the draws depend only on the
+    seed, the number of pairable units and the number of categories, so stacks alike in both
+    (every code of one comparison) are resampled together. A resample is one row of unit counts
+    (how often each unit was drawn), and its coincidence matrix is those counts times the
+    unit rows: one matrix product per chunk of resamples instead of summing drawn copies.
+    """
+    out: list[np.ndarray] = [np.full(max(samples, 0), np.nan) for _ in stacks]
+    batches: dict[tuple[int, int], list[int]] = {}
+    kept = []
+    for i, rows in enumerate(stacks):
+        rows = rows[rows.sum(axis=(1, 2)) > 0]
+        kept.append(rows.reshape(len(rows), -1))
+        if samples > 0 and len(rows):
+            batches.setdefault((len(rows), rows.shape[1]), []).append(i)
+    for (size, k), members in batches.items():
+        flat = np.concatenate([kept[i] for i in members], axis=1)  # units x (stacks * K * K)
+        rng = np.random.default_rng(seed)
+        # The chunking of the draws is the one the first implementation used, so the same seed
+        # gives the same resamples as always.
+        chunk = max(1, 4_000_000 // (k * k) // size)
+        parts = []
+        for start in range(0, samples, chunk):
+            n = min(chunk, samples - start)
+            picks = rng.integers(0, size, size=(n, size))
+            offsets = (np.arange(n) * size)[:, None]
+            drawn = np.bincount((picks + offsets).ravel(), minlength=n * size).reshape(n, size)
+            parts.append(drawn.astype(float) @ flat)
+        matrices = np.concatenate(parts).reshape(samples, len(members), k, k)
+        for j, i in enumerate(members):
+            out[i] = _alphas(matrices[:, j])
+    return out
 
 
 def percentile_interval(replicates: np.ndarray, level: float = 0.95) -> tuple[float, float] | None:

@@ -102,6 +102,38 @@ class QualcodeGroup(click.Group):
 
         return sorted(set(super().list_commands(ctx)) | set(REGISTRY))
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help``, from the registry's summaries: no command module (and
+        so no pandas or spaCy) is imported just to print the help. Same layout as click's."""
+        import textwrap
+
+        from qualcode.cli.registry import SUMMARIES
+
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name)
+            if command is not None and command.hidden:
+                continue
+            if command is not None or name in SUMMARIES:
+                rows.append((name, command))
+        if not rows:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+        listed = []
+        for name, command in rows:
+            if command is not None:
+                listed.append((name, command.get_short_help_str(limit)))
+            else:  # one sentence: shortened as click shortens it
+                text = SUMMARIES[name]
+                short = (
+                    text
+                    if len(text) <= limit
+                    else textwrap.shorten(text, limit, placeholder="...", break_on_hyphens=False)
+                )
+                listed.append((name, short))
+        with formatter.section("Commands"):
+            formatter.write_dl(listed)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.commands:
             from qualcode.cli.registry import load_command

@@ -45,6 +45,44 @@ REGISTRY: dict[str, str] = {
 }
 
 
+#: Each command's one-line help, so ``qualcode --help`` lists the commands without importing
+#: their modules (and with them pandas, NumPy, spaCy). A test checks these against the commands.
+SUMMARIES: dict[str, str] = {
+    "init": "Create a new project in DIRECTORY.",
+    "segments": "List segments with their stable ids (and times, where the transcript has them).",
+    "transcripts": "List transcripts with their attributes, segments and words.",
+    "cases": "Summarise the study per case: transcripts, participants, roles, segments, words.",
+    "codebook": "Check and show the codebook (codebooks/*.yaml).",
+    "code": (
+        "Code SEGMENT_ID with one or more CODE_IDs (ids or paths such as collaborative_pl/coaching), "
+        "or code TRANSCRIPT_ID interactively, segment by segment."
+    ),
+    "uncode": "Remove CODE_IDs from SEGMENT_ID.",
+    "annotate": "Attach a note (TEXT) to SEGMENT_ID, or --delete notes.",
+    "done": "Mark transcripts as fully coded by a coder.",
+    "show": "Print a transcript segment by segment with speakers, ids and codes.",
+    "coders": "Summarise each coder's work: codings, segments, transcripts covered and done.",
+    "quotes": "Retrieve the segments coded with CODE_IDs, grouped by case.",
+    "stats": "Code frequencies as a tree: segments, transcripts and cases per code.",
+    "memo": "Analytic memos (Markdown files under memos/).",
+    "log": "Show the audit log of coding changes: who, when, what.",
+    "check": "Check the whole project: config, codebook, transcripts, codings, orphans, memos.",
+    "orphans": "List codings and notes whose text is gone from the transcripts, and decide about them.",
+    "reanchor": "Save the new anchors of codings and notes that transcript edits moved to another segment id.",
+    "import": "Import codings from spreadsheets, or a whole project from NVivo, ATLAS.ti, MAXQDA…",
+    "export": "Export codings for spreadsheets, or the whole project for NVivo, ATLAS.ti, MAXQDA…",
+    "suggest": "Suggest codes for segments from the codebook's rules and the learned model.",
+    "review": "Review pending suggestions a segment at a time: accept, reject, skip, add a code, memo, undo.",
+    "evaluate": "Score the suggestions (or another coder) against a gold coder.",
+    "learn": "Learn a model per code from the team's coding, for `qualcode suggest`.",
+    "matrix": "Cross-case matrix: codes x values of an attribute (default: the case).",
+    "cooccur": "Code co-occurrence: segments carrying both codes (the diagonal: the code alone).",
+    "report": "Write the cross-case report: one HTML file that opens offline in any browser.",
+    "agree": "Inter-coder agreement per code: percent agreement, Cohen's kappa, Krippendorff's alpha.",
+    "reconcile": "Merge two coders into a new coder, deciding each disagreement.",
+}
+
+
 def load_command(name: str) -> click.Command | None:
     """Import the module of command ``name`` and return the command (None if unknown)."""
     module_name = REGISTRY.get(name)

@@ -16,6 +16,7 @@ an orphan, kept until the user decides.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ CONTEXT_THRESHOLD = 90.0
 SHORT_EDIT_THRESHOLD = 50.0
 CONTEXT_CHARS = 60
 _SPACES = re.compile(r"\s+")
+_LONG_SPACES = re.compile(r"\s{2,}")
 
 
 @dataclass(frozen=True)
@@ -97,21 +99,61 @@ def locate_quote(quote: str, transcript_text: str) -> tuple[int, int, float] | N
     """Where ``quote`` occurs in the transcript: ``(start, end, score)``.
 
     Exact match first (ignoring differences in whitespace and case), then fuzzy alignment
-    (rapidfuzz partial_ratio_alignment) at or above QUOTE_THRESHOLD.
+    (rapidfuzz partial_ratio_alignment) at or above QUOTE_THRESHOLD. To locate many quotes in
+    one transcript, build a :class:`QuoteIndex` once and call its ``locate``.
     """
-    words = quote.split()
-    if not words:
-        return None
-    pattern = r"\s+".join(re.escape(w) for w in words)
-    match = re.search(pattern, transcript_text, flags=re.IGNORECASE)
-    if match:
-        return match.start(), match.end(), 100.0
-    alignment = fuzz.partial_ratio_alignment(
-        squash(quote).lower(), transcript_text.lower(), score_cutoff=QUOTE_THRESHOLD
-    )
-    if alignment is None or alignment.score < QUOTE_THRESHOLD:
-        return None
-    return alignment.dest_start, alignment.dest_end, alignment.score
+    return QuoteIndex(transcript_text).locate(quote)
+
+
+class QuoteIndex:
+    """One transcript prepared for locating many quotes: :meth:`locate` is :func:`locate_quote`.
+
+    The text is kept whitespace-collapsed and lower-cased (each whitespace run one space), with
+    where each collapsed run sits in the original, so an exact match is one ``str.find`` and
+    positions map back by bisection. Where lower-casing changes a text's length (a few
+    non-English letters), or ``find`` misses, the word-by-word regular expression decides, so
+    results are the same as matching the original text directly.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self._lower: str | None = None
+        lowered = text.lower()
+        self._exact = len(lowered) == len(text)
+        self._collapsed = _SPACES.sub(" ", lowered)
+        # Only runs of two or more characters move positions; a single newline or tab becomes a space.
+        run_at, shift_after, shift = [], [], 0
+        for run in _LONG_SPACES.finditer(text):
+            run_at.append(run.start() - shift)  # where this run's one space is in the collapsed text
+            shift += run.end() - run.start() - 1
+            shift_after.append(shift)
+        self._run_at = run_at
+        self._shift_after = shift_after
+
+    def _original(self, position: int) -> int:
+        """The original index of a non-space character of the collapsed text."""
+        runs_before = bisect_left(self._run_at, position)
+        return position + (self._shift_after[runs_before - 1] if runs_before else 0)
+
+    def locate(self, quote: str) -> tuple[int, int, float] | None:
+        words = quote.split()
+        if not words:
+            return None
+        needle = " ".join(words).lower()
+        if self._exact and len(needle) == len(" ".join(words)):
+            found = self._collapsed.find(needle)
+            if found >= 0:
+                return self._original(found), self._original(found + len(needle) - 1) + 1, 100.0
+        pattern = r"\s+".join(re.escape(w) for w in words)
+        match = re.search(pattern, self.text, flags=re.IGNORECASE)
+        if match:
+            return match.start(), match.end(), 100.0
+        if self._lower is None:
+            self._lower = self.text.lower()
+        alignment = fuzz.partial_ratio_alignment(squash(quote).lower(), self._lower, score_cutoff=QUOTE_THRESHOLD)
+        if alignment is None or alignment.score < QUOTE_THRESHOLD:
+            return None
+        return alignment.dest_start, alignment.dest_end, alignment.score
 
 
 def segments_overlapping(segments: Sequence[Segment], start: int, end: int) -> list[Segment]:

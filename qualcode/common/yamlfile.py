@@ -72,6 +72,9 @@ def load_yaml(text: str, filename: str, line_offset: int = 0) -> tuple[Any, list
     mapping keys are reported as problems too (PyYAML silently keeps the last one).
     """
     problems: list[Problem] = []
+    fast = _compose_fast(text)
+    if fast is not None:
+        return _checked(fast[1], fast[0], filename, line_offset, problems)
     try:
         loader = yaml.SafeLoader(text)
     except yaml.reader.ReaderError as exc:  # a control character YAML does not allow (NUL, ESC…)
@@ -98,6 +101,36 @@ def load_yaml(text: str, filename: str, line_offset: int = 0) -> tuple[Any, list
         return None, [Problem(filename, line_offset, f"YAML error: {exc}")]
     finally:
         loader.dispose()
+    return _checked(node, loader, filename, line_offset, problems)
+
+
+#: libyaml, where PyYAML was built with it: composes the same node tree about ten times faster
+_CSafeLoader = getattr(yaml, "CSafeLoader", None)
+_SHALLOW = 200  # brackets a text may have for the C parser, whose recursion Python cannot stop
+
+
+def _compose_fast(text: str) -> tuple[Any, yaml.Node | None] | None:
+    """``(loader, node)`` composed by libyaml, or None to take the Python path.
+
+    Only plain, shallow text goes this way; anything libyaml rejects is parsed again by the
+    Python loader, which words every error (so messages and line numbers do not depend on
+    whether libyaml is installed).
+    """
+    if _CSafeLoader is None or yaml.reader.Reader.NON_PRINTABLE.search(text):
+        return None
+    if text.count("[") + text.count("{") > _SHALLOW or len(text) > 1_000_000:
+        return None
+    loader = _CSafeLoader(text)
+    try:
+        return loader, loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+
+
+def _checked(node: yaml.Node | None, loader: Any, filename: str, line_offset: int, problems: list[Problem]):
+    """The composed document's limits checked, then converted to line-carrying values."""
     if node is None:
         return None, []
     if _cyclic(node):

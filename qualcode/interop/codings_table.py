@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.codebook.model import Codebook
-from qualcode.coding.anchoring import anchor_for, locate_quote, segments_overlapping
+from qualcode.coding.anchoring import QuoteIndex, anchor_for, segments_overlapping
 from qualcode.coding.records import Coding, now
 from qualcode.coding.resolve import reanchor_file
 from qualcode.coding.store import CodingStore
@@ -146,6 +146,7 @@ def import_codings(
     result = ImportResult(rows=len(rows))
     result.other_coders = sorted({row.get("coder", "") for _n, row in rows} - {"", coder})
     planned: list[tuple[int, list[Segment], str, str]] = []  # (row, segments, code, memo)
+    indexes: dict[str, QuoteIndex] = {}
     for number, row in rows:
         where = f"{display}:{number}"
         transcript_id = row.get("transcript", "").removesuffix(".txt").removesuffix(".md")
@@ -176,8 +177,9 @@ def import_codings(
             if named.skipped:
                 result.skipped_speaker_rows.append(number)
         elif not problems:
-            transcript = corpus.by_id[transcript_id]
-            located = locate_quote(quote, transcript.text)
+            if transcript_id not in indexes:  # prepared once per transcript, not once per row
+                indexes[transcript_id] = QuoteIndex(corpus.by_id[transcript_id].text)
+            located = indexes[transcript_id].locate(quote)
             if located is None:
                 problems.append(
                     f"quote not found in transcript '{transcript_id}' (even approximately); "
