@@ -248,19 +248,18 @@ def test_browser_search_copy_and_save_the_quotes_as_csv(open_page, make_project,
     study = _annotated(make_project, transcripts)
     opened = open_page(_report(cli, study.root))
     page = opened.page
+    from playwright.sync_api import expect  # waits for the page (the clipboard answers asynchronously)
+
     page.fill("#quote-search", "data")
     page.press("#quote-search", "Enter")
-    texts = page.locator("#panel-quotes li blockquote").all_inner_texts()
-    assert texts == [
-        "We use data to plan.",
-        "Parents come to our data nights.",
-        "We look at the benchmark data together.",
-    ]
-    assert page.locator("#panel-title").inner_text() == "All coded quotes · all cases · “data”"
+    expect(page.locator("#panel-quotes li blockquote")).to_have_text(
+        ["We use data to plan.", "Parents come to our data nights.", "We look at the benchmark data together."]
+    )
+    expect(page.locator("#panel-title")).to_have_text("All coded quotes · all cases · “data”")
     page.fill("#panel-search", "plan")
-    assert page.locator("#panel-quotes li blockquote").all_inner_texts() == ["We use data to plan."]
+    expect(page.locator("#panel-quotes li blockquote")).to_have_text(["We use data to plan."])
     page.click("#panel-copy")
-    assert page.locator("#panel-tool-status").inner_text() == "Copied 1 quote."
+    expect(page.locator("#panel-tool-status")).to_have_text("Copied 1 quote.")
     assert page.evaluate("navigator.clipboard.readText()").startswith("“We use data to plan.”\n— Ann Diaz")
     page.fill("#panel-search", "")
     page.locator("#panel-close").click()
@@ -284,6 +283,9 @@ def test_browser_copy_falls_back_to_a_selected_text_box(open_page, make_project,
     _cell(page, "family", 2).click()
     page.click("#panel-copy")
     area = page.locator("#panel-copy-text")
+    from playwright.sync_api import expect
+
+    expect(page.locator("#panel-tool-status")).not_to_have_text("")  # set once the copy is answered
     status = page.locator("#panel-tool-status").inner_text()
     if area.is_visible():  # execCommand refused: the text is there, selected, to copy by hand
         assert status.startswith("Copying is blocked here")
