@@ -11,10 +11,10 @@ import lxml.html
 import pytest
 
 from qualcode.analysis.matrix import build_matrix
-from qualcode.analysis.ordering import natural_key, ordered_values
 from qualcode.app.study import open_project
 from qualcode.errors import ConfigError
 from qualcode.report.context import report_context
+from qualcode.study.ordering import natural_key, ordered_values
 from tests.helpers import IMG_PAYLOAD, SCRIPT_PAYLOAD, build_study, segment
 
 
@@ -209,3 +209,10 @@ def test_case_cards_list_transcripts_naturally(make_project):
     study = open_project(make_project(transcripts, name="cards"))
     context = report_context(study.corpus, study.codebook, study.select())
     assert [t["id"] for t in context["cases"][0]["transcripts"]] == ["north/p1", "north/p2", "north/p10"]
+
+
+def test_cases_lists_cases_in_natural_order(make_project, cli):
+    transcripts = {f"p{n}/t.txt": f"---\ncase: P{n}\n---\nTeacher: hello.\n" for n in (10, 2, 1)}
+    root = make_project(transcripts)
+    rows = json.loads(cli("-C", root, "cases", "--format", "json").stdout)
+    assert [r["case"] for r in rows] == ["P1", "P2", "P10"]

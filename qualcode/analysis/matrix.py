@@ -18,13 +18,13 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from qualcode.analysis.ordering import natural_key
 from qualcode.codebook.model import Codebook
 from qualcode.coding.records import Coding
 from qualcode.common.didyoumean import hint
 from qualcode.errors import InputError
 from qualcode.study.attributes import MISSING, attribute_value, participant_key
 from qualcode.study.corpus import Corpus
+from qualcode.study.ordering import natural_key
 
 MEASURES = ("segments", "transcripts", "participants", "share")
 #: ``--by case`` always means the project's case attribute, whatever it is called.

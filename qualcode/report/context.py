@@ -20,13 +20,13 @@ import pandas as pd
 from qualcode import __version__
 from qualcode.analysis.agreement import report_section
 from qualcode.analysis.matrix import build_matrix, cooccurrence, totals
-from qualcode.analysis.ordering import natural_key
 from qualcode.analysis.selection import SUGGESTIONS_CODER, Selection
 from qualcode.codebook.model import Codebook
 from qualcode.report.format import BINS, format_clock, format_value, heat_bin
 from qualcode.report.markdown import markdown_blocks
 from qualcode.study.attributes import MISSING, PARTICIPANT_ATTRIBUTE, attribute_value
 from qualcode.study.corpus import Corpus
+from qualcode.study.ordering import natural_key
 
 __all__ = ["AUTO", "BINS", "MEASURE_LABELS", "report_context"]
 

@@ -10,6 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from qualcode.study.corpus import Corpus
+from qualcode.study.ordering import natural_key
 from qualcode.study.transcripts import Transcript
 
 SEGMENT_KEYS = ("id", "transcript", "case", "speaker", "start", "end", "time_start", "time_end", "text", "attributes")
@@ -85,7 +86,7 @@ def case_rows(corpus: Corpus) -> list[dict[str, Any]]:
     for transcript in corpus.transcripts:
         groups[corpus.case_of(transcript.id)].append(transcript)
     rows = []
-    for case in sorted(groups, key=lambda c: (c is None, c or "")):
+    for case in sorted(groups, key=lambda c: (c is None, natural_key(c or ""))):  # P2 before P10
         transcripts = groups[case]
         ids = [t.id for t in transcripts]
         rows.append(
