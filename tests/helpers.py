@@ -6,7 +6,9 @@ in ``conftest.py``. Keep every builder writing real files under ``tmp_path``.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +35,39 @@ codes:
         label: Coaching
         keywords: [coaching cycle]
 """
+
+
+def tree(root: Path, skip: tuple[str, ...] = (".qualcode",)) -> dict[str, tuple[str, int]]:
+    """Every entry under ``root`` without following links: content hash (a link's target, or
+    'dir'/'special') and mode, to compare a project before and after a command.
+
+    Entries named in ``skip`` are left out: by default ``.qualcode/``, the parse cache (not
+    project data, git-ignored, safe to delete).
+    """
+    out = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in skip]
+        for name in dirs + [f for f in files if f not in skip]:
+            path = Path(folder) / name
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                digest = "link:" + os.readlink(path)
+            elif stat.S_ISREG(info.st_mode):
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            else:
+                digest = "dir" if stat.S_ISDIR(info.st_mode) else "special"
+            out[path.relative_to(root).as_posix()] = (digest, info.st_mode)
+    return out
+
+
+def git_identity(monkeypatch, tmp_path: Path, name: str = "Git Person") -> None:
+    """A home folder whose git config names ``name``, and no $QUALCODE_CODER: the git fallback."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text(f"[user]\n\tname = {name}\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("QUALCODE_CODER", raising=False)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
 
 
 def dedent(text: str) -> str:

@@ -10,11 +10,9 @@ unchanged byte for byte and in mode. The corpus is written by the test, so it do
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
-import stat
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,26 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ProjectMaker, build_study, segment
+from tests.helpers import ProjectMaker, build_study, segment, tree
 
 Mutation = Callable[[Path], None]
-
-
-def tree(root: Path) -> dict[str, tuple[str, int]]:
-    """Every entry under ``root`` without following links: content hash (or kind) and mode."""
-    out = {}
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + files:
-            path = Path(folder) / name
-            info = path.lstat()
-            if stat.S_ISLNK(info.st_mode):
-                digest = "link:" + os.readlink(path)
-            elif stat.S_ISREG(info.st_mode):
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            else:
-                digest = "dir" if stat.S_ISDIR(info.st_mode) else "special"
-            out[path.relative_to(root).as_posix()] = (digest, info.st_mode)
-    return out
 
 
 @pytest.fixture(scope="module")

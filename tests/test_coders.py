@@ -3,7 +3,7 @@
 import json
 
 from qualcode.app.study import open_project
-from tests.helpers import INTERVIEW, build_study
+from tests.helpers import INTERVIEW, build_study, git_identity
 
 
 def _project(make_project):
@@ -53,12 +53,7 @@ def test_every_writing_command_refuses_a_new_coder(make_project, cli, tmp_path):
 
 def test_git_fallback_is_announced(make_project, cli, tmp_path, monkeypatch):
     root, spoken = _project(make_project)
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / ".gitconfig").write_text("[user]\n\tname = Git Person\n")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv("QUALCODE_CODER", raising=False)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    git_identity(monkeypatch, tmp_path)
     result = cli("-C", root, "code", spoken[0].id, "data_use", "--new-coder")
     assert result.exit_code == 0, result.stderr
     assert "coding as 'Git Person' (from git config user.name); use --coder to choose" in result.stderr

@@ -4,7 +4,7 @@ import json
 import shutil
 
 from qualcode.app.study import open_project
-from tests.helpers import INTERVIEW, MINI_CODEBOOK, REPO
+from tests.helpers import INTERVIEW, MINI_CODEBOOK, REPO, git_identity
 
 
 def setup(make_project):
@@ -46,15 +46,10 @@ def test_cli_coder_from_env_then_git_then_error(make_project, cli, tmp_path, mon
     seg = spoken["alder-creek/teacher-01"].id
     cli("-C", root, "code", seg, "data_use", "--new-coder", env={"QUALCODE_CODER": "Env Coder"})
     assert open_project(root).load_codings().coders == ["Env Coder"]
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / ".gitconfig").write_text("[user]\n\tname = Git Person\n")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv("QUALCODE_CODER", raising=False)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    git_identity(monkeypatch, tmp_path)
     cli("-C", root, "code", seg, "coaching", "--new-coder")
     assert "Git Person" in open_project(root).load_codings().coders
-    (home / ".gitconfig").unlink()
+    (tmp_path / "home" / ".gitconfig").unlink()
     result = cli("-C", root, "code", seg, "coaching")
     assert result.exit_code == 1
     assert "who is coding? Pass --coder NAME, or set QUALCODE_CODER=NAME" in result.stderr

@@ -8,7 +8,6 @@ everywhere by making the write fail (``os.fsync`` raising ENOSPC, EDQUOT, EROFS 
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import shutil
 import subprocess
@@ -19,19 +18,12 @@ import pytest
 
 from qualcode.app.study import open_project
 from tests.helpers import ProjectMaker, build_study, segment
+from tests.helpers import tree as project_tree
 
 
 def tree(root: Path) -> dict[str, tuple[str, int]]:
-    """Content and mode of every entry (lock files aside: empty, git-ignored, never data)."""
-    out = {}
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + [f for f in files if f != ".lock"]:
-            if name == ".qualcode" and Path(folder) == root:
-                continue  # the parse cache: not project data (a failed write of it is no error)
-            path = Path(folder) / name
-            digest = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
-            out[path.relative_to(root).as_posix()] = (digest, path.stat().st_mode)
-    return out
+    """The project's entries (lock files and the parse cache aside: never data)."""
+    return project_tree(root, skip=(".qualcode", ".lock"))
 
 
 def write_commands(study) -> dict[str, list[str]]:

@@ -4,7 +4,6 @@ arguments never end in a traceback, exit only with 0, 1 or 2, and change nothing
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -16,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qualcode.cli.app import main
-from tests.helpers import ProjectMaker, build_study
+from tests.helpers import ProjectMaker, build_study, tree
 
 SETTINGS = settings(
     max_examples=int(os.environ.get("QUALCODE_FUZZ_EXAMPLES", "40")),
@@ -24,16 +23,6 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
     derandomize="QUALCODE_FUZZ_EXAMPLES" not in os.environ,
 )
-
-
-def tree(root: Path) -> dict[str, tuple[str, int]]:
-    out = {}
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + files:
-            path = Path(folder) / name
-            digest = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
-            out[path.relative_to(root).as_posix()] = (digest, path.stat().st_mode)
-    return out
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import MINI_CODEBOOK
+from tests.helpers import MINI_CODEBOOK, tree
 
 LAUGHS = "".join(
     f"{name}: &{name} [{', '.join(['*' + prev] * 9 if prev else ['lol'] * 9)}]\n"
@@ -20,10 +20,6 @@ HOSTILE = {
     "recursive alias": ("a: &a [*a]\n", "an alias (*name) refers to its own anchor"),
     "nesting past the limit": ("x: " + "[" * 150 + "]" * 150 + "\n", "levels deep (at most 100)"),
 }
-
-
-def tree(root):
-    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mode) for p in root.rglob("*") if p.is_file()}
 
 
 @pytest.mark.parametrize("name", HOSTILE)

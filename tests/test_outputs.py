@@ -8,16 +8,12 @@ import stat
 
 import pytest
 
-from tests.helpers import build_study
+from tests.helpers import build_study, tree
 
 
 @pytest.fixture
 def study(make_project):
     return build_study(make_project)
-
-
-def tree(root):
-    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mode) for p in root.rglob("*") if p.is_file()}
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")

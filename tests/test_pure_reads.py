@@ -3,32 +3,10 @@ was, even when transcripts were edited after coding (re-anchoring happens in mem
 
 from __future__ import annotations
 
-import hashlib
-import os
-from pathlib import Path
-
 import pytest
 
 from qualcode.app.study import open_project
-from tests.helpers import build_study, segment
-
-
-def tree(root: Path) -> dict[str, tuple[str, int]]:
-    """Every file and folder under ``root``: content hash (or 'dir') and mode.
-
-    ``.qualcode/`` (the parse cache: not project data, git-ignored, safe to delete) is left out;
-    ``test_pure_reads_write_nothing_with_the_cache_off`` checks that it is the only thing written.
-    """
-    out = {}
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + files:
-            path = Path(folder) / name
-            relative = path.relative_to(root).as_posix()
-            if relative == ".qualcode" or relative.startswith(".qualcode/"):
-                continue
-            digest = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
-            out[relative] = (digest, path.stat().st_mode)
-    return out
+from tests.helpers import build_study, segment, tree
 
 
 @pytest.fixture(scope="module")

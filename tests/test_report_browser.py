@@ -63,6 +63,28 @@ class Opened:
         assert self.dialogs == [], f"a script opened dialogs: {self.dialogs}"
 
 
+def watch(page, path: Path, allow_blobs: bool = False) -> Opened:
+    """Open the report at ``path`` in ``page``, recording every request that is not the file
+    itself (or, with ``allow_blobs``, a download the page made), console errors and dialogs."""
+    opened = Opened(page)
+
+    def route(request_route):
+        url = request_route.request.url
+        if url == path.as_uri() or (allow_blobs and url.startswith("blob:")):
+            request_route.continue_()
+        else:
+            opened.requests.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda message: opened.errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: opened.errors.append(str(error)))
+    page.on("dialog", lambda dialog: (opened.dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_selector("#matrix tbody tr")
+    return opened
+
+
 @pytest.fixture
 def open_report(browser):
     pages = []
@@ -70,23 +92,7 @@ def open_report(browser):
     def _open(path: Path, width: int = 1400) -> Opened:
         page = browser.new_page(viewport={"width": width, "height": 1000})
         pages.append(page)
-        opened = Opened(page)
-
-        def route(request_route):
-            url = request_route.request.url
-            if url == path.as_uri():
-                request_route.continue_()
-            else:
-                opened.requests.append(url)
-                request_route.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda message: opened.errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: opened.errors.append(str(error)))
-        page.on("dialog", lambda dialog: (opened.dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(path.as_uri())
-        page.wait_for_selector("#matrix tbody tr")
-        return opened
+        return watch(page, path)
 
     yield _open
     for page in pages:

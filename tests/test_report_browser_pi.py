@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import IMG_PAYLOAD, SCRIPT_PAYLOAD, TRANSCRIPTS, build_study, segment
-from tests.test_report_browser import ARGS, CHROMIUM, Opened, browser  # noqa: F401  (the browser fixture)
+from tests.test_report_browser import ARGS, CHROMIUM, Opened, browser, watch  # noqa: F401  (the browser fixture)
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -30,23 +30,7 @@ def open_page(browser):  # noqa: F811
         context.grant_permissions(["clipboard-read", "clipboard-write"])
         contexts.append(context)
         page = context.new_page()
-        opened = Opened(page)
-
-        def route(request_route):
-            url = request_route.request.url
-            if url == path.as_uri() or url.startswith("blob:"):
-                request_route.continue_()
-            else:
-                opened.requests.append(url)
-                request_route.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda error: opened.errors.append(str(error)))
-        page.on("dialog", lambda dialog: (opened.dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(path.as_uri())
-        page.wait_for_selector("#matrix tbody tr")
-        return opened
+        return watch(page, path, allow_blobs=True)
 
     yield _open
     for context in contexts:

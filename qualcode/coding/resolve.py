@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from qualcode.codebook.model import Codebook
 from qualcode.coding.anchoring import anchor_for, reanchor
@@ -114,18 +115,12 @@ def resolve_file(coder_file: CoderFile, corpus: Corpus, codebook: Codebook | Non
     _resolve_notes(coder_file.notes, corpus, result)
     placed: dict[tuple[str, str], Coding] = {}
     for coding in coder_file.codings.values():
-        if coding.transcript not in corpus.by_id:
-            result.orphans.append(Orphan(coding, f"transcript '{coding.transcript}' is gone"))
+        followed = _follow(coding, corpus)
+        if isinstance(followed, str):
+            result.orphans.append(Orphan(coding, followed))
             continue
-        resolved = coding
-        if coding.segment not in corpus.segment_index:
-            transcript = corpus.by_id[coding.transcript]
-            found = reanchor(coding.anchor, corpus.segments_by_transcript[coding.transcript], transcript.text)
-            if found is None:
-                result.orphans.append(Orphan(coding, "its text was edited or deleted beyond recognition"))
-                continue
-            segment, score = found
-            resolved = replace(coding, segment=segment.id, anchor=anchor_for(segment, transcript.text))
+        resolved, score = followed
+        if score is not None:
             result.reanchored.append((coding, resolved, score))
         if codebook is not None and resolved.code not in codebook:
             result.unknown_codes.append(resolved)
@@ -141,21 +136,33 @@ def resolve_file(coder_file: CoderFile, corpus: Corpus, codebook: Codebook | Non
 def _resolve_notes(notes: Iterable[Note], corpus: Corpus, result: CodingSet) -> None:
     """Notes follow their segment exactly as codings do: kept, re-anchored, or orphaned."""
     for note in notes:
-        if note.transcript not in corpus.by_id:
-            result.orphaned_notes.append(NoteOrphan(note, f"transcript '{note.transcript}' is gone"))
+        followed = _follow(note, corpus)
+        if isinstance(followed, str):
+            result.orphaned_notes.append(NoteOrphan(note, followed))
             continue
-        if note.segment in corpus.segment_index:
-            result.notes.append(note)
-            continue
-        transcript = corpus.by_id[note.transcript]
-        found = reanchor(note.anchor, corpus.segments_by_transcript[note.transcript], transcript.text)
-        if found is None:
-            result.orphaned_notes.append(NoteOrphan(note, "its text was edited or deleted beyond recognition"))
-            continue
-        segment, score = found
-        moved = replace(note, segment=segment.id, anchor=anchor_for(segment, transcript.text))
+        moved, score = followed
         result.notes.append(moved)
-        result.moved_notes.append((note, moved, score))
+        if score is not None:
+            result.moved_notes.append((note, moved, score))
+
+
+_Record = TypeVar("_Record", Coding, Note)
+
+
+def _follow(record: _Record, corpus: Corpus) -> tuple[_Record, float | None] | str:
+    """Where a stored coding or note is in today's transcripts: ``(record, None)`` where its
+    segment still exists, ``(moved record, score)`` re-anchored after an edit, or the reason
+    it is orphaned."""
+    if record.transcript not in corpus.by_id:
+        return f"transcript '{record.transcript}' is gone"
+    if record.segment in corpus.segment_index:
+        return record, None
+    transcript = corpus.by_id[record.transcript]
+    found = reanchor(record.anchor, corpus.segments_by_transcript[record.transcript], transcript.text)
+    if found is None:
+        return "its text was edited or deleted beyond recognition"
+    segment, score = found
+    return replace(record, segment=segment.id, anchor=anchor_for(segment, transcript.text)), score
 
 
 def select_files(store: CodingStore, coders: Iterable[str] | None = None) -> list[CoderFile]:
