@@ -30,6 +30,7 @@ from qualcode.coding.identity import split_coders
 from qualcode.coding.records import Note
 from qualcode.coding.resolve import CodingSet, Reanchored, load_codings, save_reanchored
 from qualcode.coding.store import CodingStore
+from qualcode.common.cachefiles import CACHE_FOLDER
 from qualcode.errors import QualcodeWarning
 from qualcode.study.config import Config
 from qualcode.study.corpus import Corpus, load_corpus
@@ -131,7 +132,7 @@ class Study:
 
     @cached_property
     def store(self) -> CodingStore:
-        return CodingStore(self.project.codings_dir, self.project.display)
+        return CodingStore(self.project.codings_dir, self.project.display, self.root / CACHE_FOLDER)
 
     @cached_property
     def suggestion_store(self) -> SuggestionStore:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from qualcode.codebook.model import Codebook
+from qualcode.coding import filecache
 from qualcode.coding.anchoring import anchor_for, reanchor
 from qualcode.coding.records import Coding, Note, coder_slug
 from qualcode.coding.store import CoderFile, CodingStore
@@ -167,7 +168,7 @@ def _follow(record: _Record, corpus: Corpus) -> tuple[_Record, float | None] | s
 
 def select_files(store: CodingStore, coders: Iterable[str] | None = None) -> list[CoderFile]:
     """Every coder's file, or the named coders' (an unknown name gets a did-you-mean)."""
-    files = store.read_all()
+    files = filecache.read_all(store)
     if coders is None:
         return files
     known = {coder_slug(f.coder): f for f in files}

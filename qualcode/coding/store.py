@@ -212,9 +212,11 @@ def parse_coder_file(text: str, path: Path, display: str) -> tuple[CoderFile | N
 class CodingStore:
     """Reads and writes the coder files of one project."""
 
-    def __init__(self, folder: Path, display: Callable[[Path], str] = str):
+    def __init__(self, folder: Path, display: Callable[[Path], str] = str, cache_dir: Path | None = None):
         self.folder = Path(folder)
         self.display = display
+        #: where :mod:`qualcode.coding.filecache` keeps parsed files (None: no cache)
+        self.cache_dir = cache_dir
         self.lock_path = self.folder / ".lock"
         self.log_folder = self.folder / "log"
 

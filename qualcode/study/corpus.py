@@ -22,12 +22,14 @@ from qualcode.errors import (
     UnknownTranscriptError,
 )
 from qualcode.study.attributes import participant_key, word_count
+from qualcode.study.corpuscache import CorpusCache
 from qualcode.study.files import scan_transcripts
 from qualcode.study.project import Project
 from qualcode.study.segment import Segment, segment_transcripts
 from qualcode.study.transcripts import (
     ATTRIBUTES_FILE,
     TRANSCRIPT_EXTENSIONS,
+    ReadResult,
     Transcript,
     merge_attributes,
     read_attributes_csv,
@@ -174,9 +176,14 @@ def load_corpus(project: Project, warn: Warn) -> Corpus:
     problems: list[Problem] = []
     transcripts: list[Transcript] = []
     first_file: dict[str, str] = {}
+    cache = CorpusCache.for_project(project.root, config.skip_set, config.aliases, config.segment_by, config.language)
+    segments: dict[str, list[Segment]] = {}
+    unsegmented: list[tuple[Transcript, ReadResult, str | None]] = []
     for path in files:
         display = project.display(path)
-        result = read_transcript(path, folder, display, config.skip_set, config.aliases)
+        key = cache.key(path, display)
+        cached = cache.get(key, path)
+        result = cached[0] if cached else read_transcript(path, folder, display, config.skip_set, config.aliases)
         for warning in result.warnings:
             warn(warning)
         problems += result.problems
@@ -192,6 +199,17 @@ def load_corpus(project: Project, warn: Warn) -> Corpus:
             continue
         first_file[tid] = display
         transcripts.append(result.transcript)
+        if cached is not None:
+            segments[tid] = cached[1]
+        else:
+            unsegmented.append((result.transcript, result, key))
+    # Segments depend on the text and turns only, not on attributes.csv (merged below): the
+    # cache keeps what the file alone gives.
+    fresh = segment_transcripts([t for t, _r, _k in unsegmented], config.segment_by, config.skip_set, config.language)
+    for transcript, result, key in unsegmented:
+        cache.put(key, result, fresh[transcript.id])
+    segments.update(fresh)
+    cache.save()
 
     attributes_path = folder / ATTRIBUTES_FILE
     if os.path.lexists(attributes_path) and not attributes_path.is_file():
@@ -214,7 +232,7 @@ def load_corpus(project: Project, warn: Warn) -> Corpus:
                 f"{transcript.display_path}: no '{config.case_attribute}' attribute; add it to the front matter "
                 f"or to {ATTRIBUTES_FILE} so the transcript belongs to a case"
             )
-    segments = segment_transcripts(transcripts, config.segment_by, config.skip_set, config.language)
+    segments = {t.id: segments[t.id] for t in transcripts}
     corpus = Corpus(transcripts, segments, config.case_attribute, config.segment_by, config.case_order)
     corpus.problems = problems
     corpus.skipped = [(project.display(s.path), s.reason) for s in skipped]

@@ -17,27 +17,19 @@ the one thing commands that only report may write, and it lives outside the proj
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
 
-from qualcode.common.storage import atomic_write
-from qualcode.errors import WriteError
+from qualcode.common.cachefiles import CACHE_FOLDER, ENV_VAR, cache_enabled, read_cache, source_digest, write_cache
 
-CACHE_FOLDER = ".qualcode/cache"
+__all__ = ["CACHE_FOLDER", "ENV_VAR", "FORMAT", "ParseCache", "cache_enabled", "fingerprint", "text_key"]
+
 FORMAT = 1
-#: Set to ``off`` (or ``0``, ``no``) to read and write no cache.
-ENV_VAR = "QUALCODE_CACHE"
-
-
-def cache_enabled() -> bool:
-    return os.environ.get(ENV_VAR, "").strip().lower() not in ("off", "0", "no", "false")
 
 
 def text_key(text: str) -> str:
@@ -50,9 +42,6 @@ def fingerprint(codebook_sha256: str, nlp: Language) -> str:
 
     from qualcode.suggest import features, matcher
 
-    sources = hashlib.sha256()
-    for module in (matcher, features):
-        sources.update(Path(module.__file__ or "").read_bytes())
     parts = {
         "format": FORMAT,
         "codebook": codebook_sha256,
@@ -61,7 +50,7 @@ def fingerprint(codebook_sha256: str, nlp: Language) -> str:
         "pipes": list(nlp.pipe_names),
         "package": [nlp.meta.get("name"), nlp.meta.get("version")],
         "lookups": _lookups_version(),
-        "code": sources.hexdigest(),
+        "code": source_digest(matcher, features),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:20]
 
@@ -96,11 +85,8 @@ class ParseCache:
         if self._loaded or self.path is None:
             return
         self._loaded = True
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return  # missing or damaged: start afresh
-        if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("segments"), dict):
+        data = read_cache(self.path, FORMAT)  # missing or damaged: start afresh
+        if data is not None and isinstance(data.get("segments"), dict):
             self.entries = data["segments"]
 
     def get(self, key: str) -> dict[str, Any] | None:
@@ -130,17 +116,5 @@ class ParseCache:
         if not self.dirty or self.path is None:
             return
         entries = self.entries if keep is None else {k: v for k, v in self.entries.items() if k in keep}
-        payload = json.dumps({"format": FORMAT, "segments": entries}, separators=(",", ":"), ensure_ascii=False)
-        path = self.path
-        try:
-            ignore = path.parent.parent / ".gitignore"
-            if not ignore.exists():
-                atomic_write(ignore, "# qualcode's cache: safe to delete, never committed\n*\n")
-            atomic_write(path, payload)  # (each write removes the folders it made when it fails)
-        except (OSError, WriteError):
-            return
-        for other in path.parent.glob("parsed-*.json"):
-            if other != path:
-                with contextlib.suppress(OSError):
-                    other.unlink()
-        self._saved = self.added
+        if write_cache(self.path, {"format": FORMAT, "segments": entries}, replaces="parsed-*.json"):
+            self._saved = self.added

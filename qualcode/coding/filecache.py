@@ -1,0 +1,117 @@
+"""Parsed coder files kept under ``.qualcode/cache/``, so an unchanged file is not parsed twice.
+
+A coder's file at study scale is tens of megabytes of JSON lines (every coding keeps the quote
+it was made on); parsing and checking it takes seconds, and every command that counts codings
+(``matrix``, ``agree``, ``report``, ``show``…) needs it. The cache keeps the parsed file per
+file *content* (its hash) and the parser's source, with each distinct anchor stored once (the
+codings of one segment share it). Only files that parsed without a problem are cached, so a
+cached read checks exactly what a full read checks; writes (:meth:`CodingStore.transaction`)
+always parse the file itself. The rules every cache follows are in
+:mod:`qualcode.common.cachefiles`.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+from qualcode.coding import anchoring, records, store
+from qualcode.coding.anchoring import Anchor
+from qualcode.coding.records import Coding, DoneMark, Note, coder_slug
+from qualcode.coding.store import CoderFile, CodingStore
+from qualcode.common.cachefiles import cache_enabled, digest, read_cache, source_digest, write_cache
+
+FORMAT = 1
+
+
+@functools.cache
+def _parser_digest() -> str:
+    return source_digest(store, records, anchoring)
+
+
+def _cache_path(folder: Path, path: Path, raw: bytes) -> Path:
+    return folder / f"coder-{coder_slug(path.stem)}-{digest(raw + _parser_digest().encode())}.json"
+
+
+def read_all(coding_store: CodingStore) -> list[CoderFile]:
+    """Every coder file of the store, as :meth:`CodingStore.read_all` reads them, from the cache
+    where a file is unchanged (the store's ``cache_dir``; no cache when it is None)."""
+    folder = coding_store.cache_dir
+    if folder is None or not cache_enabled():
+        return coding_store.read_all()
+    files: list[CoderFile] = []
+    missed: list[tuple[Path, Path]] = []
+    for path in coding_store.files():
+        try:
+            cache = _cache_path(folder, path, path.read_bytes())
+        except OSError:
+            return coding_store.read_all()  # the store names the file it could not read
+        data = read_cache(cache, FORMAT)
+        parsed = _from_json(data, path) if data is not None else None
+        if parsed is None:
+            missed.append((path, cache))
+        files.append(parsed or CoderFile(coder="", path=path))
+    if missed:
+        fresh = {f.path: f for f in coding_store.read_all()}  # every problem of every file at once
+        files = [fresh.get(f.path, f) for f in files]
+        for path, cache in missed:
+            if path in fresh:
+                write_cache(cache, _to_json(fresh[path]), replaces=f"coder-{coder_slug(path.stem)}-*.json")
+    return files
+
+
+def _to_json(coder_file: CoderFile) -> dict[str, Any]:
+    anchors: dict[Anchor, int] = {}
+
+    def anchor(value: Anchor) -> int:
+        return anchors.setdefault(value, len(anchors))
+
+    codings = list(coder_file.codings.values())
+    columns = {
+        "transcript": [c.transcript for c in codings],
+        "segment": [c.segment for c in codings],
+        "code": [c.code for c in codings],
+        "coder": [c.coder for c in codings],
+        "source": [c.source for c in codings],
+        "timestamp": [c.timestamp for c in codings],
+        "memo": [c.memo for c in codings],
+        "anchor": [anchor(c.anchor) for c in codings],
+    }
+    notes = [[n.transcript, n.segment, n.coder, n.text, n.timestamp, anchor(n.anchor)] for n in coder_file.notes]
+    done = [[d.transcript, d.coder, d.timestamp] for d in coder_file.done.values()]
+    return {
+        "format": FORMAT,
+        "coder": coder_file.coder,
+        "anchors": [[a.quote, a.before, a.after, a.selection] for a in anchors],
+        "codings": columns,
+        "notes": notes,
+        "done": done,
+    }
+
+
+def _from_json(data: dict[str, Any], path: Path) -> CoderFile | None:
+    """The cached file, or None when the entry is not what this module writes."""
+    try:
+        anchors = [Anchor(*(str(part) for part in a)) for a in data["anchors"]]
+        columns = data["codings"]
+        rows = zip(
+            columns["transcript"],
+            columns["segment"],
+            columns["code"],
+            columns["coder"],
+            columns["source"],
+            columns["timestamp"],
+            columns["memo"],
+            columns["anchor"],
+            strict=True,
+        )
+        result = CoderFile(coder=str(data["coder"]), path=path)
+        for transcript, segment, code, coder, source, timestamp, memo, index in rows:
+            coding = Coding(transcript, segment, code, coder, source, timestamp, memo, anchors[index])
+            result.codings[coding.key] = coding
+        result.notes = [Note(t, s, c, text, stamp, anchors[i]) for t, s, c, text, stamp, i in data["notes"]]
+        result.done = {t: DoneMark(t, c, stamp) for t, c, stamp in data["done"]}
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+    return result
