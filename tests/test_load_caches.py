@@ -175,3 +175,15 @@ def test_a_tampered_coder_cache_entry_is_ignored(coded):
         data["codings"]["anchor"] = [99] * len(data["codings"]["anchor"])
         cache.write_text(json.dumps(data))
     assert _codings(coded) == expected
+
+
+def test_codings_of_one_transcript_are_those_of_the_whole_study_there(coded, monkeypatch):
+    study = open_project(coded)
+    study.code(next(s for s in study.corpus.segments if s.transcript == "b").id, ["coaching"], "ana")
+    for cache in ("on", "off"):
+        monkeypatch.setenv("QUALCODE_CACHE", cache)
+        everything = open_project(coded).load_codings()
+        only = open_project(coded).load_codings(transcripts=["a"])
+        assert only.codings == [c for c in everything.codings if c.transcript == "a"]
+        assert only.notes == everything.notes and only.done == everything.done
+        assert only.coders == everything.coders == ["ana", "ben"]

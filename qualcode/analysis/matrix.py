@@ -81,17 +81,16 @@ def coded_pairs(
     """
     codebook.codes_at(level)  # an unknown level is an error
     index = corpus.segment_index
+    counted: dict[str, list[str]] = {}  # code -> the codes it counts for at this level
+    for code in codebook.by_id:
+        path = codebook.path_of(code).split("/")
+        counted[code] = path[:1] if level == "top" else path if ancestors else path[-1:]
     pairs: set[tuple[str, str]] = set()
     for coding in codings:
         segment = index.get(coding.segment)
-        if segment is None or segment.skipped or coding.code not in codebook:
+        if segment is None or segment.skipped or coding.code not in counted:
             continue
-        path = codebook.path_of(coding.code).split("/")
-        if level == "top":
-            targets = path[:1]
-        else:
-            targets = path if ancestors else path[-1:]
-        pairs.update((coding.segment, code) for code in targets)
+        pairs.update((coding.segment, code) for code in counted[coding.code])
     return pd.DataFrame(sorted(pairs), columns=["segment", "code"])
 
 

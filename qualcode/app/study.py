@@ -139,10 +139,14 @@ class Study:
         return SuggestionStore(self.project.suggestions_dir, self.project.display)
 
     # -- codings ---------------------------------------------------------------------------------
-    def load_codings(self, coders: Coders = None, warn_orphans: bool = True) -> CodingSet:
-        """All (or some) coders' codings resolved against today's transcripts (nothing is written)."""
+    def load_codings(
+        self, coders: Coders = None, warn_orphans: bool = True, transcripts: Sequence[str] | None = None
+    ) -> CodingSet:
+        """All (or some) coders' codings resolved against today's transcripts (nothing is
+        written); with ``transcripts``, only the codings and notes of those transcripts."""
         names = None if coders is None else split_coders(coders)
-        return load_codings(self.store, self.corpus, self.codebook, names, self.warning, warn_orphans)
+        only = None if transcripts is None else frozenset(transcripts)
+        return load_codings(self.store, self.corpus, self.codebook, names, self.warning, warn_orphans, only)
 
     def code(
         self, segment_id: str, code_ids: Sequence[str], coder: str, memo: str = "", source: str = "manual"

@@ -160,7 +160,7 @@ def show(study, transcript_id, coders):
       qualcode show bayview/principal-01 --coder ana | less -R
     """
     transcript = study.corpus.transcript(transcript_id)
-    codings = study.load_codings()
+    codings = study.load_codings(transcripts=[transcript.id])
     visible = codings.blind(coders)
     mine = visible.codings
     for name in coders:

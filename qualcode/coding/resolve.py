@@ -11,7 +11,7 @@ anchors are saved only by commands that write a coder's file anyway (they call
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -115,8 +115,11 @@ def resolve_file(coder_file: CoderFile, corpus: Corpus, codebook: Codebook | Non
     result = CodingSet(codings=[], coders=[coder_file.coder], done={coder_file.coder: set(coder_file.done)})
     _resolve_notes(coder_file.notes, corpus, result)
     placed: dict[tuple[str, str], Coding] = {}
+    segments, transcripts = corpus.segment_index, corpus.by_id
     for coding in coder_file.codings.values():
-        followed = _follow(coding, corpus)
+        # (the common case inline: 100,000 codings, nearly all on unchanged segments)
+        known = coding.segment in segments and coding.transcript in transcripts
+        followed = (coding, None) if known else _follow(coding, corpus)
         if isinstance(followed, str):
             result.orphans.append(Orphan(coding, followed))
             continue
@@ -166,9 +169,12 @@ def _follow(record: _Record, corpus: Corpus) -> tuple[_Record, float | None] | s
     return replace(record, segment=segment.id, anchor=anchor_for(segment, transcript.text)), score
 
 
-def select_files(store: CodingStore, coders: Iterable[str] | None = None) -> list[CoderFile]:
-    """Every coder's file, or the named coders' (an unknown name gets a did-you-mean)."""
-    files = filecache.read_all(store)
+def select_files(
+    store: CodingStore, coders: Iterable[str] | None = None, transcripts: Collection[str] | None = None
+) -> list[CoderFile]:
+    """Every coder's file, or the named coders' (an unknown name gets a did-you-mean); with
+    ``transcripts``, only their records."""
+    files = filecache.read_all(store, transcripts)
     if coders is None:
         return files
     known = {coder_slug(f.coder): f for f in files}
@@ -191,20 +197,22 @@ def load_codings(
     coders: Iterable[str] | None = None,
     warn: Warn | None = None,
     warn_orphans: bool = True,
+    transcripts: Collection[str] | None = None,
 ) -> CodingSet:
     """All (or the named) coders' codings, resolved against the current transcripts.
 
     Without ``coders``, a coder file with no codings and no done marks is left out of
-    ``coders`` (and listed in ``empty_coders``); its notes are kept.
+    ``coders`` (and listed in ``empty_coders``); its notes are kept. With ``transcripts``, only
+    the records of those transcripts are read (every coder with a file stays a coder).
 
     Re-anchored codings, orphans (unless ``warn_orphans`` is False: the orphan commands list
     them anyway) and codings of unknown codes are reported through ``warn``; the store is left
     exactly as it was.
     """
     merged = CodingSet(codings=[])
-    for coder_file in select_files(store, coders):
+    for coder_file in select_files(store, coders, transcripts):
         resolved = resolve_file(coder_file, corpus, codebook)
-        if coders is None and not coder_file.codings and not coder_file.done:
+        if coders is None and transcripts is None and not coder_file.codings and not coder_file.done:
             # An emptied (or only annotated) file is not a coder: agreement, the matrix and the
             # report would otherwise compare or count someone who coded nothing.
             merged.empty_coders.append(coder_file.coder)

@@ -34,12 +34,13 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def source_digest(*modules: Any) -> str:
-    """The hash of some modules' source: a cache made by other code is not reused."""
-    sources = hashlib.blake2b(digest_size=16)
-    for module in modules:
-        sources.update(Path(module.__file__ or "").read_bytes())
-    return sources.hexdigest()
+def source_digest(*sources: Any) -> str:
+    """The hash of some modules' source (modules, or their files): a cache made by other code is
+    not reused."""
+    found = hashlib.blake2b(digest_size=16)
+    for source in sources:
+        found.update(Path(source if isinstance(source, str | Path) else source.__file__ or "").read_bytes())
+    return found.hexdigest()
 
 
 def read_cache(path: Path, format_version: int) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ SafeLoader and converts it into dict/list subclasses that carry line numbers.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from typing import Any
 
 import yaml
@@ -106,7 +107,19 @@ def load_yaml(text: str, filename: str, line_offset: int = 0) -> tuple[Any, list
 
 #: libyaml, where PyYAML was built with it: composes the same node tree about ten times faster
 _CSafeLoader = getattr(yaml, "CSafeLoader", None)
-_SHALLOW = 200  # brackets a text may have for the C parser, whose recursion Python cannot stop
+_SHALLOW = 200  # how deep brackets may nest for the C parser, whose recursion Python cannot stop
+
+
+def _bracket_depth(text: str) -> int:
+    """How deep ``[`` and ``{`` nest (counting those inside quotes too: an upper bound)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(text):
+        depth = depth + 1 if bracket in "[{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 def _compose_fast(text: str) -> tuple[Any, yaml.Node | None] | None:
@@ -118,7 +131,7 @@ def _compose_fast(text: str) -> tuple[Any, yaml.Node | None] | None:
     """
     if _CSafeLoader is None or yaml.reader.Reader.NON_PRINTABLE.search(text):
         return None
-    if text.count("[") + text.count("{") > _SHALLOW or len(text) > 1_000_000:
+    if len(text) > 1_000_000 or _bracket_depth(text) > _SHALLOW:
         return None
     loader = _CSafeLoader(text)
     try:

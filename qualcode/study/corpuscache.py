@@ -21,13 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.common.cachefiles import CACHE_FOLDER, cache_enabled, digest, read_cache, source_digest, write_cache
-from qualcode.study import formats, segment, speakers, transcripts, turns
-from qualcode.study.formats import captions, docx, odt, pdf, rtf, text
 from qualcode.study.segment import Segment
 from qualcode.study.transcripts import ReadResult, Transcript
 from qualcode.study.turns import Turn
 
 FORMAT = 1
+_STUDY = Path(__file__).parent
+#: the modules whose code decides what reading a file gives (the format readers too, found by
+#: their files: importing them would load python-docx, pypdf… for every command)
+_READING_CODE = [_STUDY / f"{name}.py" for name in ("transcripts", "turns", "speakers", "segment")]
 
 
 def fingerprint(skip: frozenset[str], aliases: Mapping[str, str], segment_by: str, language: str) -> str:
@@ -38,7 +40,7 @@ def fingerprint(skip: frozenset[str], aliases: Mapping[str, str], segment_by: st
         "aliases": sorted(aliases.items()),
         "segment_by": segment_by,
         "language": language,
-        "code": source_digest(transcripts, turns, speakers, segment, formats, captions, docx, odt, pdf, rtf, text),
+        "code": source_digest(*_READING_CODE, *sorted((_STUDY / "formats").glob("*.py"))),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:20]
 
