@@ -31,7 +31,7 @@ def segments_frame(corpus: Corpus) -> pd.DataFrame:
     names = _attribute_names(corpus, SEGMENT_COLUMNS)
     rows = []
     for segment in corpus.segments:
-        attributes = corpus.by_id[segment.transcript].attributes
+        attributes = corpus.typed_attributes_of(segment.transcript)
         rows.append(
             (
                 segment.id,

@@ -108,7 +108,7 @@ def _transcripts(
     coded = Counter(q["t"] for q in quotes)
     out = []
     for i, transcript in enumerate(corpus.transcripts):
-        attributes = transcript.attributes
+        attributes = corpus.attributes_by_id[transcript.id]
         case = attribute_value(attributes, corpus.case_attribute)
         out.append(
             {
@@ -393,6 +393,7 @@ def report_context(
         "filters": filters,
         "measures": MEASURE_LABELS,
         "memos": [{"a": m["anchor"], "t": m["title"]} for m in memo_items],
+        "cases_table": corpus.case_table.context(),
     }
     filter_values = [
         {
