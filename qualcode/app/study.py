@@ -476,6 +476,13 @@ class Study:
 
         return segments_frame(self.corpus)
 
+    def cases(self) -> pd.DataFrame:
+        """One row per case: case, transcripts, participants, segments, words, + the case attributes
+        of cases.csv (numeric columns where every value is a number)."""
+        from qualcode.analysis.frames import cases_frame
+
+        return cases_frame(self.corpus)
+
     def codings(self, coders: Coders = None) -> pd.DataFrame:
         """One row per coding: transcript, case, segment, speaker, code, coder, source, quote, memo,
         + attributes."""
