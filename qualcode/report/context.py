@@ -210,6 +210,11 @@ def _case_profiles(
                 "words": sum(t["w"] for t in members),
                 "coded": sum(t["q"] for t in members),
                 "themes": themes[:5],
+                "attributes": [
+                    {"name": name, "text": corpus.case_table.text(case, name)}
+                    for name in corpus.case_table.attributes
+                    if corpus.case_table.value(case, name) is not None
+                ],
             }
         )
     return profiles
