@@ -78,8 +78,9 @@ def transcripts(study, fmt):
 @format_option("table", "json", "csv")
 @pass_study
 def cases(study, fmt):
-    """Summarise the study per case: transcripts, participants, roles, segments, words,
-    and the case attributes of cases.csv.
+    """Summarise the study per case: counts and the case attributes of cases.csv.
+
+    Counts: transcripts, participants, roles, segments, words.
 
     "interviewee segments" count the coded speakers only (not the interviewer), as
     `transcripts`, `check`, `matrix` and the report do.
