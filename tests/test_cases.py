@@ -146,6 +146,15 @@ def test_cases_both_files_is_an_error_saying_which_to_keep(study, cli):
     assert "both cases.csv and cases.yaml exist; keep one" in result.stderr
 
 
+def test_cases_file_named_in_the_config(study, cli):
+    (study.root / "cases.csv").rename(study.root / "districts.csv")
+    (study.root / "qualcode.yaml").write_text("segment_by: turn\ncases: districts.csv\n", encoding="utf-8")
+    assert open_project(study.root).corpus.case_table.value("Alder", "enrollment") == 12400
+    (study.root / "qualcode.yaml").write_text("segment_by: turn\ncases: district.csv\n", encoding="utf-8")
+    result = cli("-C", study.root, "matrix")
+    assert result.exit_code == 1 and "'cases: district.csv' names no file" in result.stderr
+
+
 def test_cases_a_case_without_a_row_is_a_check_warning(study, cli):
     write_cases(study, "case,locale\nAlder,town\n")
     assert study.corpus  # still loads: Bayview and Cedar have missing attributes

@@ -86,7 +86,12 @@ class CaseTable:
 def find_cases_file(root: Path, configured: str | None = None) -> tuple[Path | None, list[Problem]]:
     """The project's cases file: ``configured`` (relative to root) or whichever of CASES_FILES exists."""
     if configured:
-        return root / configured, []
+        path = root / configured
+        if not path.is_file():
+            return None, [
+                Problem("qualcode.yaml", 0, f"'cases: {configured}' names no file; create it or remove the key")
+            ]
+        return path, []
     present = [root / name for name in CASES_FILES if (root / name).is_file()]
     if len(present) > 1:
         return None, [

@@ -238,7 +238,7 @@ def load_corpus(project: Project, warn: Warn) -> Corpus:
                 f"or to {ATTRIBUTES_FILE} so the transcript belongs to a case"
             )
     segments = segment_transcripts(transcripts, config.segment_by, config.skip_set, config.language)
-    cases_path, cases_problems = find_cases_file(project.root)
+    cases_path, cases_problems = find_cases_file(project.root, config.cases)
     problems += cases_problems
     case_key = config.case_attribute
     case_names = sorted({t.attributes[case_key] for t in transcripts if t.attributes.get(case_key)})
