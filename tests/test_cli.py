@@ -216,7 +216,15 @@ def test_cli_cases_and_transcripts(cli, make_project):
     root = make_project({"alder-creek/teacher-01.txt": INTERVIEW})
     cases = json.loads(cli("-C", root, "cases", "--format", "json").stdout)
     assert cases == [
-        {"case": "Alder Creek", "transcripts": 1, "participants": 1, "roles": ["teacher"], "segments": 2, "words": 36}
+        {
+            "case": "Alder Creek",
+            "transcripts": 1,
+            "participants": 1,
+            "roles": ["teacher"],
+            "segments": 2,
+            "words": 36,
+            "attributes": {},
+        }
     ]
     rows = json.loads(cli("-C", root, "transcripts", "--format", "json").stdout)
     assert rows[0]["speakers"] == ["Interviewer", "Maria Lopez"] and rows[0]["coded_segments"] == 2

@@ -49,3 +49,19 @@ def transcripts_without_front_matter():
     for path in (REPO / "transcripts").rglob("*.txt"):
         if not path.read_text(encoding="utf-8").startswith("---"):
             yield path
+
+
+def test_demo_study_has_case_attributes_for_every_district(demo):
+    project, _ = demo
+    table = project.corpus.case_table
+    assert table.path == REPO / "cases.csv"
+    assert set(table.rows) == set(project.corpus.cases()) and len(table.rows) == 7
+    assert table.attributes == (
+        "locale", "enrollment", "schools", "title1_share", "frl_share", "el_share", "foster_youth",
+    )  # fmt: skip
+    assert table.numeric == set(table.attributes) - {"locale"}
+    assert {table.value(c, "locale") for c in table.rows} <= {"small rural", "large urban", "suburban", "town"}
+    assert table.text("Alder Creek", "enrollment") == "12,400" and table.value("Alder Creek", "enrollment") == 12400
+    assert table.value("Bayview", "frl_share") == 0.68
+    missing = [(c, n) for c in table.rows for n in table.attributes if table.value(c, n) is None]
+    assert missing == [("Mesa Verde", "foster_youth")]

@@ -14,11 +14,13 @@ import pandas as pd
 from qualcode.analysis.retrieval import CODING_KEYS, coding_rows
 from qualcode.coding.resolve import CodingSet
 from qualcode.study.corpus import Corpus
+from qualcode.study.views import case_rows
 from qualcode.suggest.records import Suggestion
 
 SEGMENT_COLUMNS = ("id", "transcript", "case", "speaker", "start", "end", "text", "skipped")
 CODING_COLUMNS = CODING_KEYS
 AGREEMENT_COLUMNS = ("agreement", "kappa", "alpha", "alpha_low", "alpha_high", "units")
+CASE_COLUMNS = ("case", "transcripts", "participants", "segments", "words")
 SUGGESTION_COLUMNS = ("segment", "transcript", "code", "score", "rules")
 
 
@@ -31,7 +33,7 @@ def segments_frame(corpus: Corpus) -> pd.DataFrame:
     names = _attribute_names(corpus, SEGMENT_COLUMNS)
     rows = []
     for segment in corpus.segments:
-        attributes = corpus.by_id[segment.transcript].attributes
+        attributes = corpus.typed_attributes_of(segment.transcript)
         rows.append(
             (
                 segment.id,
@@ -45,14 +47,33 @@ def segments_frame(corpus: Corpus) -> pd.DataFrame:
                 *(attributes.get(n) for n in names),
             )
         )
-    return pd.DataFrame(rows, columns=[*SEGMENT_COLUMNS, *names])
+    return _typed(corpus, pd.DataFrame(rows, columns=[*SEGMENT_COLUMNS, *names]))
+
+
+def _typed(corpus: Corpus, frame: pd.DataFrame) -> pd.DataFrame:
+    """Numeric case attributes as numeric columns (missing values as NaN)."""
+    for name in corpus.case_table.numeric:
+        if name in frame.columns:
+            frame[name] = pd.to_numeric(frame[name])
+    return frame
+
+
+def cases_frame(corpus: Corpus) -> pd.DataFrame:
+    """One row per case: case, transcripts, participants, segments, words + case attributes."""
+    table = corpus.case_table
+    names = [n for n in table.attributes if n not in CASE_COLUMNS]
+    rows = [
+        (row["case"], *(row[k] for k in CASE_COLUMNS[1:]), *(table.value(row["case"], n) for n in names))
+        for row in case_rows(corpus)
+    ]
+    return _typed(corpus, pd.DataFrame(rows, columns=[*CASE_COLUMNS, *names]))
 
 
 def codings_frame(corpus: Corpus, codings: CodingSet) -> pd.DataFrame:
     """One row per coding (as ``qualcode export codings``): :data:`CODING_COLUMNS` + attributes."""
     names = _attribute_names(corpus, CODING_COLUMNS)
     rows = coding_rows(corpus, codings)
-    return pd.DataFrame(rows, columns=[*CODING_COLUMNS, *names])
+    return _typed(corpus, pd.DataFrame(rows, columns=[*CODING_COLUMNS, *names]))
 
 
 def agreement_frame(result: dict[str, Any]) -> pd.DataFrame:

@@ -21,7 +21,7 @@ import pandas as pd
 from qualcode.codebook.model import Codebook
 from qualcode.coding.records import Coding
 from qualcode.common.didyoumean import hint
-from qualcode.errors import InputError
+from qualcode.errors import InputError, UnknownAttributeError, UsageError
 from qualcode.study.attributes import MISSING, attribute_value, participant_key
 from qualcode.study.corpus import Corpus
 from qualcode.study.ordering import natural_key
@@ -64,7 +64,7 @@ def segment_frame(corpus: Corpus, by: Sequence[str]) -> pd.DataFrame:
     (in columns named by :func:`_keys`)."""
     rows = []
     for transcript in corpus.transcripts:
-        values = [attribute_value(transcript.attributes, name) for name in by]
+        values = [attribute_value(corpus.attributes_by_id[transcript.id], name) for name in by]
         for segment in corpus.coded_segments([transcript.id]):
             person = participant_key(transcript.attributes, transcript.id, segment.speaker)
             rows.append((segment.id, transcript.id, person, *values))
@@ -102,7 +102,7 @@ def _column_index(corpus: Corpus, by: Sequence[str]) -> pd.Index:
             return (0, listed.index(value))
         return (1, natural_key(value))
 
-    values = {tuple(attribute_value(t.attributes, name) for name in by) for t in corpus.transcripts}
+    values = {tuple(attribute_value(corpus.attributes_by_id[t.id], name) for name in by) for t in corpus.transcripts}
     ordered = sorted(values, key=lambda combo: tuple(order(v, n) for v, n in zip(combo, by)))
     if len(by) == 1:
         return pd.Index([combo[0] for combo in ordered], name=by[0])
@@ -127,14 +127,20 @@ def build_matrix(
     by: str | Sequence[str] | None = None,
     measure: str = "segments",
     level: str = "top",
+    order_by: str | None = None,
+    descending: bool = False,
 ) -> pd.DataFrame:
     """Rows: codes (codebook order); columns: values of ``by`` (two or more give a MultiIndex).
 
     Every code and every value present among the transcripts appears, zeros included.
+    ``order_by`` (a case attribute) orders the case columns by that attribute (numbers
+    numerically, text naturally, missing last; ties by case name); ``by`` must include the case.
     ``df.attrs`` holds ``measure``, ``by`` and ``level``.
     """
     check_measure(measure)
     names = check_by(corpus, by)
+    if order_by is not None:
+        check_order_by(corpus, names, order_by)
     segments = segment_frame(corpus, names)
     coded = coded_pairs(corpus, codebook, codings, level).merge(segments, on="segment")
     table = _measure(coded, segments, _keys(names), measure)
@@ -143,8 +149,66 @@ def build_matrix(
     table = table.reindex(index=codebook.codes_at(level), columns=_column_index(corpus, names)).fillna(0)
     table = table.astype(float if measure == "share" else int)
     table.index.name = "code"
+    if order_by is not None:
+        table = table[order_columns(corpus, table.columns, names, order_by, descending)]
     table.attrs = {"measure": measure, "by": list(names), "level": level}
     return table
+
+
+def check_order_by(corpus: Corpus, names: Sequence[str], order_by: str) -> None:
+    """An error unless ``order_by`` is a case attribute and the case is among the ``--by`` names."""
+    known = corpus.case_table.attributes
+    if order_by not in known:
+        listing = ", ".join(known) if known else "none (add a cases.csv with a 'case' column)"
+        raise UnknownAttributeError(
+            f"no case attribute '{order_by}'{hint(order_by, known)}; case attributes: {listing}"
+        )
+    if corpus.case_attribute not in names:
+        raise UsageError(
+            f"--order-by orders the case columns, but --by {','.join(names)} has no case level; "
+            "add the case to --by (e.g. --by case) or leave out --order-by"
+        )
+
+
+def case_sort_key(corpus: Corpus, order_by: str, descending: bool):
+    """A sort key for case names by a case attribute: numbers numerically, text naturally,
+    missing last (also when descending), ties by case name."""
+    table = corpus.case_table
+    numeric = order_by in table.numeric
+
+    def key(case: str) -> tuple:
+        value = table.value(case, order_by)
+        if value is None:
+            return (1, 0, natural_key(case))
+        if numeric:
+            number = float(value)
+            return (0, -number if descending else number, natural_key(case))
+        return (0, 0, natural_key(case))
+
+    return key
+
+
+def ordered_cases(corpus: Corpus, cases: Iterable[str], order_by: str, descending: bool = False) -> list[str]:
+    """``cases`` ordered by the case attribute ``order_by``."""
+    cases = list(cases)
+    table = corpus.case_table
+    if order_by in table.numeric:
+        return sorted(cases, key=case_sort_key(corpus, order_by, descending))
+    present = [c for c in cases if table.value(c, order_by) is not None]
+    missing = sorted((c for c in cases if table.value(c, order_by) is None), key=natural_key)
+    present.sort(key=lambda c: natural_key(c))  # ties by name (stable below)
+    present.sort(key=lambda c: natural_key(str(table.value(c, order_by))), reverse=descending)
+    return present + missing
+
+
+def order_columns(corpus: Corpus, columns: pd.Index, names: Sequence[str], order_by: str, descending: bool) -> list:
+    """The matrix columns with the case level ordered by ``order_by`` (other levels keep their order)."""
+    level = list(names).index(corpus.case_attribute)
+    values = list(columns)
+    cases = list(dict.fromkeys(v[level] if isinstance(v, tuple) else v for v in values))
+    rank = {case: i for i, case in enumerate(ordered_cases(corpus, cases, order_by, descending))}
+    position = {v: i for i, v in enumerate(values)}
+    return sorted(values, key=lambda v: (rank[v[level] if isinstance(v, tuple) else v], position[v]))
 
 
 def totals(

@@ -80,7 +80,7 @@ def quotes(
     found: list[tuple[tuple[str, str, int], dict[str, Any]]] = []
     for segment_id, coders in matched_by.items():
         segment = corpus.segment_index[segment_id]
-        attributes = corpus.by_id[segment.transcript].attributes
+        attributes = corpus.attributes_by_id[segment.transcript]
         segment_case = corpus.case_of(segment.transcript)
         if case is not None and (segment_case or "").casefold() != case.casefold():
             continue
@@ -167,13 +167,13 @@ def coder_summary(codings: CodingSet) -> list[dict[str, Any]]:
 
 def coding_rows(corpus: Corpus, codings: CodingSet) -> list[dict[str, Any]]:
     """One row per coding: CODING_KEYS plus every transcript attribute (by name)."""
-    names = sorted({k for t in corpus.transcripts for k in t.attributes} - set(CODING_KEYS))
+    names = sorted(corpus.attribute_names - set(CODING_KEYS))
     rows = []
     for coding in sorted(
         codings.codings, key=lambda c: (c.transcript, corpus.segment_index[c.segment].index, c.code, c.coder)
     ):
         segment = corpus.segment_index[coding.segment]
-        attributes = corpus.by_id[coding.transcript].attributes
+        attributes = corpus.typed_attributes_of(coding.transcript)
         row = {
             "transcript": coding.transcript,
             "case": corpus.case_of(coding.transcript),

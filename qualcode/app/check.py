@@ -55,6 +55,17 @@ def _check(study: Study, findings: list[Finding], summary: dict[str, Any]) -> No
     summary["skipped_segments"] = len(corpus.segments) - summary["segments"]
     findings += [Finding("error", str(p)) for p in corpus.problems]
     findings += [Finding("warning", f"{path}: {reason}") for path, reason in corpus.skipped]
+    table = corpus.case_table
+    if table.path is not None and not corpus.problems:
+        without = [case for case in corpus.cases() if case not in table.rows]
+        if without:
+            findings.append(
+                Finding(
+                    "warning",
+                    f"{study.display(table.path)}: no row for case(s) {', '.join(without)}; "
+                    "their case attributes are missing (add a row per case to fill them)",
+                )
+            )
     if problems or corpus.problems:
         return
     try:

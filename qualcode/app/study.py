@@ -481,6 +481,13 @@ class Study:
 
         return segments_frame(self.corpus)
 
+    def cases(self) -> pd.DataFrame:
+        """One row per case: case, transcripts, participants, segments, words, + the case attributes
+        of cases.csv (numeric columns where every value is a number)."""
+        from qualcode.analysis.frames import cases_frame
+
+        return cases_frame(self.corpus)
+
     def codings(self, coders: Coders = None) -> pd.DataFrame:
         """One row per coding: transcript, case, segment, speaker, code, coder, source, quote, memo,
         + attributes."""
@@ -494,11 +501,16 @@ class Study:
         by: str | Sequence[str] | None = "case",
         level: str = "top",
         coders: Coders = None,
+        order_by: str | None = None,
+        descending: bool = False,
     ) -> pd.DataFrame:
-        """Codes x values of ``by`` (default: the case attribute): the numbers of ``qualcode matrix``."""
+        """Codes x values of ``by`` (default: the case attribute): the numbers of ``qualcode matrix``;
+        ``order_by`` orders the case columns by a case attribute (see ``qualcode matrix --order-by``)."""
         from qualcode.analysis.matrix import build_matrix
 
-        return build_matrix(self.corpus, self.codebook, self.select(coders).codings, by, measure, level)
+        return build_matrix(
+            self.corpus, self.codebook, self.select(coders).codings, by, measure, level, order_by, descending
+        )
 
     def agreement(
         self, coders: Coders = None, level: str = "all", bootstrap: int = 1000, seed: int = 1

@@ -12,7 +12,7 @@ from qualcode.cli.common import OUTPUT, coders_option, emit, format_option, pass
 from qualcode.codebook.model import LEVELS, Codebook
 from qualcode.common.spreadsheet import to_xlsx
 from qualcode.common.tabular import safe_cell, to_csv, to_json, to_markdown, to_table
-from qualcode.errors import InputError
+from qualcode.errors import InputError, UsageError
 
 FORMATS = ("table", "csv", "json", "markdown", "xlsx")
 
@@ -102,6 +102,13 @@ def _write(study, table, fmt, output, sheet) -> None:
     show_default=True,
     help="segments, transcripts or participants with the code, or share of the column's segments (0-1).",
 )
+@click.option(
+    "--order-by",
+    "order_by",
+    metavar="ATTR",
+    help="Order the case columns by a case attribute of cases.csv (numbers numerically, missing last).",
+)
+@click.option("--descending", is_flag=True, help="With --order-by: largest (or last) first.")
 @selection_options
 @format_option(*FORMATS)
 @click.option(
@@ -112,7 +119,7 @@ def _write(study, table, fmt, output, sheet) -> None:
     help="Write to FILE (relative paths stay inside the project; required for xlsx).",
 )
 @pass_study
-def matrix(study, by, measure, coders, include_suggestions, min_score, level, fmt, output):
+def matrix(study, by, measure, order_by, descending, coders, include_suggestions, min_score, level, fmt, output):
     """Cross-case matrix: codes x values of an attribute (default: the case).
 
     Only segments of coded speakers count, and a segment coded by several coders counts once.
@@ -124,11 +131,17 @@ def matrix(study, by, measure, coders, include_suggestions, min_score, level, fm
     Example:
       qualcode matrix --measure share
       qualcode matrix --by case,role --level all --format csv > matrix.csv
+      qualcode matrix --order-by enrollment --descending
+      qualcode matrix --by locale
       qualcode matrix --coders ana,ben --format xlsx -o reports/matrix.xlsx
     """
     check_min_score(include_suggestions)
+    if descending and order_by is None:
+        raise UsageError("--descending goes with --order-by ATTR, e.g. --order-by enrollment --descending")
     selection = study.select(coders, include_suggestions, min_score)
-    table = build_matrix(study.corpus, study.codebook, selection.codings, split_names(by, "--by"), measure, level)
+    table = build_matrix(
+        study.corpus, study.codebook, selection.codings, split_names(by, "--by"), measure, level, order_by, descending
+    )
     _write(study, table, fmt, output, sheet=measure)
 
 

@@ -51,7 +51,7 @@ SUMMARIES: dict[str, str] = {
     "init": "Create a new project in DIRECTORY.",
     "segments": "List segments with their stable ids (and times, where the transcript has them).",
     "transcripts": "List transcripts with their attributes, segments and words.",
-    "cases": "Summarise the study per case: transcripts, participants, roles, segments, words.",
+    "cases": "Summarise the study per case: counts and the case attributes of cases.csv.",
     "codebook": "Check and show the codebook (codebooks/*.yaml).",
     "code": (
         "Code SEGMENT_ID with one or more CODE_IDs (ids or paths such as collaborative_pl/coaching), "

@@ -78,7 +78,9 @@ def transcripts(study, fmt):
 @format_option("table", "json", "csv")
 @pass_study
 def cases(study, fmt):
-    """Summarise the study per case: transcripts, participants, roles, segments, words.
+    """Summarise the study per case: counts and the case attributes of cases.csv.
+
+    Counts: transcripts, participants, roles, segments, words.
 
     "interviewee segments" count the coded speakers only (not the interviewer), as
     `transcripts`, `check`, `matrix` and the report do.
@@ -93,12 +95,18 @@ def cases(study, fmt):
         emit_rows(fmt, rows, CASE_KEYS)
         corpus.require_complete()
         return
+    table = corpus.case_table
+    taken = {"case", "transcripts", "participants", "segments", "words", "roles"}
+    shown = [name for name in table.attributes if name not in taken]
     for row in rows:
         row["roles"] = ", ".join(row["roles"])
+        for name in shown:
+            written = table.texts.get(row["case"] or "", {}).get(name, "")
+            row[name] = table.text(row["case"], name) if fmt == "table" else written
         row["case"] = row["case"] if row["case"] is not None else "(no case)"
-    columns = ["case", "transcripts", "participants", "segments", "words", "roles"]
+    columns = ["case", "transcripts", "participants", "segments", "words", "roles", *shown]
     totals = ("transcripts", "participants", "segments", "words")
-    total = {"case": "TOTAL", **{k: sum(r[k] for r in rows) for k in totals}, "roles": ""}
+    total = {"case": "TOTAL", **{k: sum(r[k] for r in rows) for k in totals}, "roles": "", **dict.fromkeys(shown, "")}
     headers = [SEGMENT_LABELS.get(c, c) for c in columns]
     emit_rows(fmt, rows, columns, lambda r: to_table(r + [total], columns, headers))
     corpus.require_complete()

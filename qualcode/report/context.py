@@ -108,7 +108,7 @@ def _transcripts(
     coded = Counter(q["t"] for q in quotes)
     out = []
     for i, transcript in enumerate(corpus.transcripts):
-        attributes = transcript.attributes
+        attributes = corpus.attributes_by_id[transcript.id]
         case = attribute_value(attributes, corpus.case_attribute)
         out.append(
             {
@@ -210,6 +210,11 @@ def _case_profiles(
                 "words": sum(t["w"] for t in members),
                 "coded": sum(t["q"] for t in members),
                 "themes": themes[:5],
+                "attributes": [
+                    {"name": name, "text": corpus.case_table.text(case, name)}
+                    for name in corpus.case_table.attributes
+                    if corpus.case_table.value(case, name) is not None
+                ],
             }
         )
     return profiles
@@ -393,6 +398,7 @@ def report_context(
         "filters": filters,
         "measures": MEASURE_LABELS,
         "memos": [{"a": m["anchor"], "t": m["title"]} for m in memo_items],
+        "cases_table": corpus.case_table.context(),
     }
     filter_values = [
         {

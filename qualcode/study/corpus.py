@@ -22,6 +22,7 @@ from qualcode.errors import (
     UnknownTranscriptError,
 )
 from qualcode.study.attributes import participant_key, word_count
+from qualcode.study.cases import CaseTable, find_cases_file, read_case_table
 from qualcode.study.corpuscache import CorpusCache
 from qualcode.study.files import scan_transcripts
 from qualcode.study.project import Project
@@ -49,6 +50,8 @@ class Corpus:
     segment_by: str = "turn"
     #: ``case_order`` in qualcode.yaml: cases listed there come first, in that order
     case_order: tuple[str, ...] = ()
+    #: the case attributes (``cases.csv``); empty when the project has none
+    case_table: CaseTable = field(default_factory=CaseTable)
     by_id: dict[str, Transcript] = field(init=False)
     #: files that could not be read or parsed (left out), and folder entries that are not transcripts
     problems: list[Problem] = field(default_factory=list, init=False)
@@ -68,6 +71,26 @@ class Corpus:
     # -- lookups -----------------------------------------------------------------------------
     def case_of(self, transcript_id: str) -> str | None:
         return self.by_id[transcript_id].attributes.get(self.case_attribute)
+
+    def attributes_of(self, transcript_id: str) -> dict[str, str]:
+        """The transcript's attributes and the text of its case's attributes (cases.csv)."""
+        attributes = dict(self.by_id[transcript_id].attributes)
+        if self.case_table.attributes:
+            attributes.update(self.case_table.texts_of(self.case_of(transcript_id)))
+        return attributes
+
+    def typed_attributes_of(self, transcript_id: str) -> dict[str, str | int | float | None]:
+        """Like :meth:`attributes_of`, with the case attributes' typed values (numbers, None)."""
+        attributes: dict[str, str | int | float | None] = dict(self.by_id[transcript_id].attributes)
+        case = self.case_of(transcript_id)
+        for name in self.case_table.attributes:
+            attributes[name] = self.case_table.value(case, name)
+        return attributes
+
+    @cached_property
+    def attributes_by_id(self) -> dict[str, dict[str, str]]:
+        """:meth:`attributes_of` for every transcript, computed once."""
+        return {t.id: self.attributes_of(t.id) for t in self.transcripts}
 
     def transcript(self, transcript_id: str) -> Transcript:
         """The transcript with this id, or an error suggesting the nearest ids."""
@@ -98,8 +121,8 @@ class Corpus:
 
     @cached_property
     def attribute_names(self) -> frozenset[str]:
-        """Every attribute name some transcript has."""
-        return frozenset(k for t in self.transcripts for k in t.attributes)
+        """Every attribute name some transcript has, and the case attributes."""
+        return frozenset(k for t in self.transcripts for k in t.attributes) | set(self.case_table.attributes)
 
     def require_attributes(self, names: Iterable[str], extra: Iterable[str] = ()) -> None:
         """Raise an error with a did-you-mean for a name no transcript has (``extra`` also allowed)."""
@@ -233,7 +256,19 @@ def load_corpus(project: Project, warn: Warn) -> Corpus:
                 f"or to {ATTRIBUTES_FILE} so the transcript belongs to a case"
             )
     segments = {t.id: segments[t.id] for t in transcripts}
-    corpus = Corpus(transcripts, segments, config.case_attribute, config.segment_by, config.case_order)
+    cases_path, cases_problems = find_cases_file(project.root, config.cases)
+    problems += cases_problems
+    case_key = config.case_attribute
+    case_names = sorted({t.attributes[case_key] for t in transcripts if t.attributes.get(case_key)})
+    case_table, table_problems = read_case_table(
+        cases_path,
+        project.display(cases_path) if cases_path else "",
+        case_names,
+        {k for t in transcripts for k in t.attributes},
+        "in transcript front matter or attributes.csv",
+    )
+    problems += table_problems
+    corpus = Corpus(transcripts, segments, config.case_attribute, config.segment_by, config.case_order, case_table)
     corpus.problems = problems
     corpus.skipped = [(project.display(s.path), s.reason) for s in skipped]
     return corpus

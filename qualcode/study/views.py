@@ -97,6 +97,7 @@ def case_rows(corpus: Corpus) -> list[dict[str, Any]]:
                 "roles": sorted({t.attributes["role"] for t in transcripts if "role" in t.attributes}),
                 "segments": len(corpus.coded_segments(ids)),
                 "words": corpus.word_count(ids),
+                "attributes": {name: corpus.case_table.value(case, name) for name in corpus.case_table.attributes},
             }
         )
     return rows
