@@ -55,14 +55,17 @@ def summarize(study, case, code, coder, text):
 @click.command("summaries")
 @click.option("--coder", metavar="NAME", help="Count only this coder's quotes. Default: every coder's.")
 @click.option("--current", "show_current", is_flag=True, help="List the up-to-date summaries too.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), metavar="N", help="Show at most N missing cells in the table (JSON: all)."
+)
 @format_option("table", "json")
 @pass_study
-def summaries(study, coder, show_current, fmt):
+def summaries(study, coder, show_current, limit, fmt):
     """List cells with quotes but no summary (most quotes first) and summaries whose quotes changed.
 
     \b
     Example:
-      qualcode summaries
+      qualcode summaries --limit 10
       qualcode summaries --format json
     """
     status = study.summary_status(coder)
@@ -73,7 +76,9 @@ def summaries(study, coder, show_current, fmt):
     parts = []
     if missing:
         parts.append(f"Cells with quotes but no summary ({len(missing)}):")
-        parts.append(to_table(missing, ["case", "code", "quotes"]))
+        parts.append(to_table(missing[:limit] if limit else missing, ["case", "code", "quotes"]))
+        if limit and len(missing) > limit:
+            parts.append(f"… and {len(missing) - limit} more (without --limit: all)")
     else:
         parts.append("Every cell with quotes has a summary.")
     if stale:
