@@ -40,6 +40,9 @@ demo: $(STAMP)
 	@echo "== Cross-case matrix: segments per theme and district (coders ana and ben) =="
 	$(QC) matrix --coders ana,ben
 	@echo
+	@echo "== Summaries per cell: the largest cells still to write, and the summaries written =="
+	$(QC) summaries --limit 5 --current
+	@echo
 	@echo "== Cross-case report =="
 	$(QC) report --coders ana,ben -o reports/cross-case.html
 	@echo "Open reports/cross-case.html in a browser (it works offline)."

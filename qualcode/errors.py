@@ -98,6 +98,10 @@ class StoreError(QualcodeError):
     """A stored file (codings, audit log, suggestions) cannot be parsed; it is left untouched."""
 
 
+class SummaryError(QualcodeError):
+    """A summary file (``summaries/<case>/<code>.md``) cannot be read or names an unknown cell; it is left untouched."""
+
+
 class WriteError(QualcodeError):
     """A file could not be written (full disk, no permission, a folder in the way…); nothing was half-written."""
 

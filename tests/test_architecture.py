@@ -12,7 +12,19 @@ from tests.helpers import REPO
 
 PACKAGE = REPO / "qualcode"
 #: Sub-packages from the bottom of the data flow to the top; a package imports only those before it.
-LAYERS = ["common", "study", "codebook", "coding", "suggest", "analysis", "report", "interop", "app", "cli"]
+LAYERS = [
+    "common",
+    "study",
+    "codebook",
+    "coding",
+    "suggest",
+    "analysis",
+    "synthesis",
+    "report",
+    "interop",
+    "app",
+    "cli",
+]
 #: What each stage may import besides qualcode.errors, qualcode.common and its own package.
 ALLOWED = {
     "common": set(),
@@ -21,10 +33,11 @@ ALLOWED = {
     "coding": {"study", "codebook"},
     "suggest": {"study", "codebook", "coding"},
     "analysis": {"study", "codebook", "coding", "suggest"},
-    "report": {"study", "codebook", "coding", "suggest", "analysis"},
+    "synthesis": {"study", "codebook", "coding", "suggest", "analysis"},
+    "report": {"study", "codebook", "coding", "suggest", "analysis", "synthesis"},
     "interop": {"study", "codebook", "coding", "analysis"},
-    "app": {"study", "codebook", "coding", "suggest", "analysis", "report", "interop"},
-    "cli": {"study", "codebook", "coding", "suggest", "analysis", "report", "interop", "app"},
+    "app": {"study", "codebook", "coding", "suggest", "analysis", "synthesis", "report", "interop"},
+    "cli": {"study", "codebook", "coding", "suggest", "analysis", "synthesis", "report", "interop", "app"},
 }
 
 

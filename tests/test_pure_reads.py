@@ -23,6 +23,7 @@ def edited(tmp_path_factory):
     study.mark_done(["alder/teacher-01"], "ben")
     (study.root / "memos").mkdir(exist_ok=True)
     (study.root / "memos" / "2026-01-01-a-memo.md").write_text("---\ntitle: A memo\ncodes: [family]\n---\n\nText.\n")
+    study.summarize("Alder", "data_use", f"Benchmarks [[{first.id}]].", "ana")
     pending = study.suggest()
     study.save_suggestions(pending)
     from qualcode.suggest.store import Decision
@@ -58,6 +59,8 @@ READS = [
     ["quotes", "collaborative_pl", "--format", "markdown"],
     ["stats", "--format", "csv"],
     ["memo", "list"],
+    ["summaries"],
+    ["summaries", "--current", "--format", "json"],
     ["log"],
     ["check"],
     ["check", "--format", "json"],

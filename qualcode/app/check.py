@@ -9,8 +9,9 @@ from typing import Any
 from qualcode.app.study import Study
 from qualcode.codebook.parse import validate_codebook
 from qualcode.coding.memos import memo_findings
-from qualcode.coding.resolve import load_codings
+from qualcode.coding.resolve import Move, load_codings
 from qualcode.errors import QualcodeError
+from qualcode.synthesis.summaries import citation_problems, read_summaries
 
 
 @dataclass
@@ -140,6 +141,24 @@ def _check(study: Study, findings: list[Finding], summary: dict[str, Any]) -> No
     ids = {code.id for code in study.codebook.walk()}
     for message in memo_findings(study.project.memos_dir, study.display, ids, corpus.segment_index):
         findings.append(Finding("warning", message))
+    _check_summaries(study, corpus.cases(), ids, corpus.segment_index, codings.reanchored, findings)
+
+
+def _check_summaries(
+    study: Study,
+    cases: Collection[str],
+    codes: Collection[str],
+    segments: Collection[str],
+    moves: list[Move],
+    findings: list[Finding],
+) -> None:
+    """Summary files that cannot be used, and citations of segments that are gone: errors, like
+    orphaned codings (a broken citation loses the reader's way to the quote). The id a gone
+    segment's codings were re-anchored to is named as the fix."""
+    summaries, problems = read_summaries(study.project.summaries_dir, study.display, cases, codes)
+    moved = {old.segment: new.segment for old, new, _ in moves}
+    problems += citation_problems(summaries.values(), study.display, segments, moved)
+    findings.extend(Finding("error", str(p)) for p in problems)
 
 
 def _check_suggestions(study: Study, segments: Collection[str], findings: list[Finding]) -> None:

@@ -1,10 +1,11 @@
 """Renaming and merging codes everywhere at once: codebook, every coder's codings, suggestions,
-memos.
+memos, summaries.
 
 Everything is read and validated first (the codebook edit is computed before anything is
 written, and every coder file must parse); then coder files are rewritten (each atomically,
 under the store lock), then pending suggestions and review decisions, then the ``codes:`` of
-memos' front matter, and the codebook last. If the process dies in between, running the same
+memos' front matter, then summary files (every one involved parsed before anything is written),
+and the codebook last. If the process dies in between, running the same
 command again finishes the job.
 """
 
@@ -18,6 +19,7 @@ from qualcode.codebook.edit import merged_text, renamed_text
 from qualcode.coding.memos import recode_memos
 from qualcode.coding.recode import recode_codings
 from qualcode.common.storage import atomic_write
+from qualcode.synthesis.summaries import SummaryMove, plan_recode, recode_summaries
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Recoded:
 
     codings: int
     memos: list[str] = field(default_factory=list)  # the memos whose codes: changed, as displayed
+    summaries: list[SummaryMove] = field(default_factory=list)  # summary files moved or merged
 
 
 def _codebook_text(study: Study) -> str:
@@ -34,12 +37,14 @@ def _codebook_text(study: Study) -> str:
 
 
 def _apply(study: Study, new_text: str, mapping: dict[str, str], action: str) -> Recoded:
+    plan = plan_recode(study.project.summaries_dir, study.display, mapping)
     changed = recode_codings(study.store, mapping, action)
     study.suggestion_store.recode(mapping)
     memos = recode_memos(study.project.memos_dir, mapping, study.display, study.warning)
+    moves = recode_summaries(plan, study.display, mapping)
     path = study.project.codebook_path
     atomic_write(path, new_text, study.display(path))
-    return Recoded(changed, [study.display(m) for m in memos])
+    return Recoded(changed, [study.display(m) for m in memos], moves)
 
 
 def rename_code(study: Study, old: str, new: str) -> Recoded:

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from qualcode.suggest.learn import CodeProgress
     from qualcode.suggest.model import LearnedModel
     from qualcode.suggest.review import Review
+    from qualcode.synthesis.summaries import Summary
 
 Warn = Callable[[str], None]
 Coders = str | Sequence[str] | None
@@ -473,6 +474,50 @@ class Study:
             }
             for m in list_memos(self.project.memos_dir, self.display, self.warning)
         ]
+
+    # -- summaries: the synthesis per cell -------------------------------------------------------
+    def summary_cells(self, coders: Coders = None) -> dict[tuple[str, str], list[str]]:
+        """Every cell (case, code) with quotes -> its segment ids (these coders', all by default)."""
+        from qualcode.synthesis.summaries import cell_index
+
+        return cell_index(self.corpus, self.codebook, self.load_codings(coders))
+
+    def summaries(self, coders: Coders = None) -> dict[tuple[str, str], Summary]:
+        """Every summary under ``summaries/`` by (case, code), ``stale`` set against the current
+        quotes; a SummaryError naming file:line for a file that cannot be used."""
+        from qualcode.synthesis.summaries import load_summaries, mark_stale
+
+        found = load_summaries(
+            self.project.summaries_dir, self.display, self.corpus.cases(), [c.id for c in self.codebook.walk()]
+        )
+        mark_stale(found, self.summary_cells(coders))
+        return found
+
+    def summary_status(self, coders: Coders = None) -> dict[str, list[dict[str, object]]]:
+        """What ``qualcode summaries`` lists: missing, stale and current summaries."""
+        from qualcode.synthesis.summaries import load_summaries, summary_status
+
+        found = load_summaries(
+            self.project.summaries_dir, self.display, self.corpus.cases(), [c.id for c in self.codebook.walk()]
+        )
+        return summary_status(self.corpus, self.codebook, self.summary_cells(coders), found, self.display)
+
+    def summary_cell(self, case: str, code: str, coders: Coders = None) -> tuple[str, str, list[str]]:
+        """``(case, code, quotes)``: the cell named loosely (case by name, any case, or folder;
+        code by id or path), with did-you-mean errors, and its quotes."""
+        from qualcode.synthesis.summaries import match_case
+
+        code = self.codebook.resolve(code)
+        case = match_case(case, self.corpus.cases())
+        return case, code, self.summary_cells(coders).get((case, code), [])
+
+    def summarize(self, case: str, code: str, text: str, author: str, coders: Coders = None) -> Summary | None:
+        """Write the summary of a cell (stamped with its current quotes); None when ``text`` is
+        empty (no file written)."""
+        from qualcode.synthesis.summaries import write_summary
+
+        case, code, quotes = self.summary_cell(case, code, coders)
+        return write_summary(self.project.summaries_dir, self.display, case, code, text, author, quotes)
 
     # -- the public data frames (see "Using qualcode from Python" in the README) -----------------
     def segments(self) -> pd.DataFrame:

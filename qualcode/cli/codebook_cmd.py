@@ -129,10 +129,10 @@ def render_tree(book: Codebook, brief: bool = False, width: int = 88) -> str:
 @click.argument("new")
 @click.pass_context
 def rename(ctx, old, new):
-    """Rename code OLD to NEW in the codebook, every coder's codings, suggestions and memos.
+    """Rename code OLD to NEW in the codebook, every coder's codings, suggestions, memos and summaries.
 
     Comments and layout of the codebook are kept; a memo's front matter `codes:` is updated,
-    its text left as it was.
+    its text left as it was; summaries/<case>/OLD.md files become NEW.md.
 
     \b
     Example:
@@ -145,10 +145,20 @@ def rename(ctx, old, new):
         f"renamed '{old}' to '{new}' in the codebook and in {changed.codings} coding(s){_memos(changed.memos)}",
         err=True,
     )
+    _summaries(ctx.obj.study, changed.summaries)
 
 
 def _memos(memos):
     return f" and {len(memos)} memo(s) ({', '.join(memos)})" if memos else ""
+
+
+def _summaries(study, moves):
+    for move in moves:
+        source, target = study.display(move.source), study.display(move.target)
+        if move.merged:
+            click.echo(f"summary {source} appended to {target} (under a heading) and removed", err=True)
+        else:
+            click.echo(f"summary {source} moved to {target}", err=True)
 
 
 @codebook.command("merge")
@@ -159,7 +169,8 @@ def merge(ctx, codes):
 
     The sources' keywords, patterns, examples and children move to TARGET, the sources leave
     the codebook, and every coding of a source becomes a TARGET coding (once per segment);
-    memos citing a source cite TARGET.
+    memos citing a source cite TARGET; a source's summary of a case moves to TARGET's file, or
+    is appended under a heading to TARGET's summary of that case when there is one.
 
     \b
     Example:
@@ -175,6 +186,7 @@ def merge(ctx, codes):
         f"merged {', '.join(sources)} into '{into}': {changed.codings} coding(s) recoded{_memos(changed.memos)}",
         err=True,
     )
+    _summaries(ctx.obj.study, changed.summaries)
 
 
 @codebook.command("export")

@@ -37,6 +37,7 @@ class Config:
 
     codebook: str = "codebooks/district-practices.yaml"
     transcripts: str = "transcripts"
+    summaries: str = "summaries"
     segment_by: str = "turn"
     case_attribute: str = "case"
     case_order: tuple[str, ...] = ()
@@ -97,7 +98,7 @@ def parse_config(text: str, filename: str = CONFIG_FILE) -> Config:
                 (str(part), tuple(str(p).strip() for p in value[part])) for part in EVALUATION_PARTS if part in value
             )
         values[key] = value
-    for key in ("codebook", "transcripts", "cases"):
+    for key in ("codebook", "transcripts", "cases", "summaries"):
         if key in values and (Path(str(values[key])).is_absolute() or ".." in Path(str(values[key])).parts):
             problems.append(
                 Problem(filename, data.line_of(key), f"'{key}' must be a path inside the project, not '{values[key]}'")
@@ -109,7 +110,7 @@ def parse_config(text: str, filename: str = CONFIG_FILE) -> Config:
 
 
 def _check_value(key: str, value: Any) -> str | None:
-    if key in ("codebook", "transcripts", "case_attribute", "cases"):
+    if key in ("codebook", "transcripts", "summaries", "case_attribute", "cases"):
         if not isinstance(value, str) or not value.strip():
             return f"'{key}' must be a non-empty text value"
     elif key == "allow_outside_links":

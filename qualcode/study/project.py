@@ -127,6 +127,10 @@ class Project:
         return self.path(MEMOS_FOLDER)
 
     @property
+    def summaries_dir(self) -> Path:
+        return self.path(self.config.summaries)
+
+    @property
     def model_path(self) -> Path:
         return self.path(LEARNED_MODEL)
 
