@@ -19,14 +19,19 @@ from typing import Any
 import numpy as np
 
 from qualcode.analysis.reliability import (
-    Units,
     bootstrap_alphas,
     bootstrap_alphas_many,
+    coded,
     cohen_kappa,
+    cohen_kappa_of,
     coincidence_rows,
+    coincidence_rows_of,
     krippendorff_alpha,
+    krippendorff_alpha_of,
     percent_agreement,
+    percent_agreement_of,
     percentile_interval,
+    value_counts,
 )
 from qualcode.codebook.model import Codebook
 from qualcode.coding.resolve import CodingSet
@@ -82,6 +87,12 @@ class CodingTable:
         return [tuple(None if v is None else False for v in row) for row in self.values]
 
     @cached_property
+    def _absent_array(self) -> np.ndarray:
+        """:attr:`_absent` coded: 0 where the coder covered the unit, -1 where not."""
+        array = np.array([[-1 if v is None else 0 for v in row] for row in self.values], dtype=np.int64)
+        return array.reshape(len(self.values), len(self.coders))
+
+    @cached_property
     def _given_at(self) -> dict[str, list[tuple[int, int]]]:
         """Code -> the (unit, coder) positions where it was given: one pass for every code."""
         where: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -90,6 +101,19 @@ class CodingTable:
                 for code in given or ():
                     where[code].append((u, c))
         return where
+
+
+def presence_array(table: CodingTable, members: Collection[str]) -> np.ndarray:
+    """:func:`presence` as a coded array (see :func:`~qualcode.analysis.reliability.coded`):
+    1 where the coder gave one of ``members``, 0 where the coder covered the unit without, -1
+    where the coder did not cover it."""
+    out = table._absent_array.copy()
+    for code in set(members):
+        where = table._given_at.get(code)
+        if where:
+            units, coders = zip(*where, strict=True)
+            out[list(units), list(coders)] = 1
+    return out
 
 
 def presence(table: CodingTable, members: Collection[str]) -> list[tuple[bool | None, ...]]:
@@ -126,10 +150,6 @@ def group_values(
     return rows, conflicts
 
 
-def _pairable(units: Units) -> list[Sequence]:
-    return [u for u in units if len(u) - u.count(None) >= 2]
-
-
 def _constant_note(label: str, stats: str, values: set, n: int, presence_data: bool) -> str:
     if presence_data:
         what = ("every coder applied it to all" if True in values else "no coder applied it to any") + f" of the {n}"
@@ -140,7 +160,7 @@ def _constant_note(label: str, stats: str, values: set, n: int, presence_data: b
 
 def _describe(
     label: str,
-    units: Units,
+    array: np.ndarray,
     categories: Sequence,
     kappa: bool,
     bootstrap: int,
@@ -149,36 +169,38 @@ def _describe(
     rows: np.ndarray | None = None,
     replicates: np.ndarray | None = None,
 ) -> tuple[dict[str, Any], np.ndarray, list[str]]:
-    """Every statistic of one variable: (figures, coincidence rows, notes on undefined ones).
+    """Every statistic of one variable, given as a coded array (units x coders, category
+    indices, -1 where missing): (figures, coincidence rows, notes on undefined ones).
 
     ``rows`` and ``replicates``, when given, are this variable's coincidence rows and bootstrap
     replicates computed already (the caller resamples every code in one go).
     """
-    pairable = _pairable(units)
-    coders = sum(any(u[i] is not None for u in pairable) for i in range(len(units[0]))) if units else 0
+    counts = value_counts(array, len(categories))
+    pairable = counts.sum(axis=1) >= 2
+    n = int(pairable.sum())
     result: dict[str, Any] = {
         "percent_agreement": None,
         "kappa": None,
         "alpha": None,
         "alpha_ci": None,
-        "units": len(pairable),
-        "coders": coders,
+        "units": n,
+        "coders": int((array[pairable] >= 0).any(axis=0).sum()) if n else 0,
     }
     if rows is None:
-        rows = coincidence_rows(units, categories)
-    if not pairable:
+        rows = coincidence_rows_of(counts)
+    if not n:
         return result, rows, []  # one note for the whole comparison, made by the caller
-    result["percent_agreement"] = percent_agreement(pairable)
-    values = {v for u in pairable for v in u if v is not None}
+    result["percent_agreement"] = percent_agreement_of(counts[pairable])
+    values = {categories[int(i)] for i in np.nonzero(counts[pairable].sum(axis=0))[0]}
     if len(values) == 1:
         return (
             result,
             rows,
-            [_constant_note(label, "kappa and alpha" if kappa else "alpha", values, len(pairable), presence_data)],
+            [_constant_note(label, "kappa and alpha" if kappa else "alpha", values, n, presence_data)],
         )
     if kappa:
-        result["kappa"] = cohen_kappa(pairable)
-    result["alpha"] = krippendorff_alpha(pairable, categories)
+        result["kappa"] = cohen_kappa_of(array[pairable], len(categories))
+    result["alpha"] = krippendorff_alpha_of(rows)
     notes = []
     if bootstrap > 0:
         if replicates is None:
@@ -232,8 +254,8 @@ def compare(
     else:
         notes.append("alpha_ci: not computed (--bootstrap 0)")
     per_code, pooled_units = {}, []
-    code_units = {code_id: presence(table, members) for code_id, members in codes.items()}
-    pooled_rows = [coincidence_rows(units, (False, True)) for units in code_units.values()]
+    code_units = {code_id: presence_array(table, members) for code_id, members in codes.items()}
+    pooled_rows = [coincidence_rows_of(value_counts(units, 2)) for units in code_units.values()]
     # Every code (and the pooled figure) resamples the same segments: draw them once for all.
     stacks = [*pooled_rows, np.sum(pooled_rows, axis=0)] if pooled_rows else []
     replicates = bootstrap_alphas_many(stacks, bootstrap, seed) if bootstrap > 0 else []
@@ -250,7 +272,7 @@ def compare(
             replicates[i] if replicates else None,
         )
         notes += found
-        pooled_units += units
+        pooled_units.append(units)
     out_groups = {}
     for group_id, children in (groups or {}).items():
         categories, conflicts = group_values(table, children)
@@ -259,13 +281,15 @@ def compare(
                 f"error: group '{group_id}' is exclusive but {coder} gave {unit} {len(hits)} of its codes "
                 f"({', '.join(hits)}); counted as missing for {coder}. Keep one of them"
             )
+        labels = [*children, NONE]
         figures, _, found = _describe(
-            f"group '{group_id}'", categories, [*children, NONE], False, bootstrap, seed, False
+            f"group '{group_id}'", coded(categories, labels)[0], labels, False, bootstrap, seed, False
         )
         out_groups[group_id] = {k: _rounded(figures[k]) for k in GROUP_KEYS}
         notes += found
     pooled_replicates = replicates[-1] if replicates else None
-    pooled = (pooled_units, np.concatenate(pooled_rows) if pooled_rows else None, pooled_replicates)
+    units = np.concatenate(pooled_units) if pooled_units else np.zeros((0, len(table.coders)), dtype=np.int64)
+    pooled = (units, np.concatenate(pooled_rows) if pooled_rows else None, pooled_replicates)
     overall = _overall(per_code, pooled, two, bootstrap, seed, notes)
     out_codes = {c: {k: _rounded(f[k]) for k in STAT_KEYS} for c, f in per_code.items()}
     return {
@@ -280,7 +304,7 @@ def compare(
 
 def _overall(
     per_code: dict,
-    pooled_data: tuple[list, np.ndarray | None, np.ndarray | None],
+    pooled_data: tuple[np.ndarray, np.ndarray | None, np.ndarray | None],
     two: bool,
     bootstrap: int,
     seed: int,
@@ -293,7 +317,7 @@ def _overall(
         "kappa": None,
         "alpha": None,
         "alpha_ci": None,
-        "decisions": len(_pairable(units)),
+        "decisions": int(((units >= 0).sum(axis=1) >= 2).sum()),
         "codes": len(per_code),
     }
     if pooled["decisions"]:

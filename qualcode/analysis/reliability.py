@@ -10,7 +10,6 @@ bootstrap over units (seeded, reproducible). A statistic without a value for the
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Hashable, Sequence
 
 import numpy as np
@@ -22,39 +21,64 @@ NO_PAIRS = "no unit has values from two or more coders"
 ONE_VALUE = "every value is the same, so there is no variation to measure"
 
 
+def coded(units: Units, categories: Sequence[Hashable] | None = None) -> tuple[np.ndarray, list[Hashable]]:
+    """The units as an array (units x coders) of category indices, -1 where a value is missing,
+    and the categories (given, or in order of appearance). Every statistic below works on it."""
+    if categories is None:
+        categories = list(dict.fromkeys(v for unit in units for v in unit if v is not None))
+    index = {c: i for i, c in enumerate(categories)}
+    width = max((len(unit) for unit in units), default=0)
+    array = np.full((len(units), width), -1, dtype=np.int64)
+    for u, unit in enumerate(units):
+        array[u, : len(unit)] = [-1 if v is None else index[v] for v in unit]
+    return array, list(categories)
+
+
+def value_counts(array: np.ndarray, k: int) -> np.ndarray:
+    """How often each unit got each category (units x K)."""
+    counts = np.zeros((len(array), k))
+    units, _coders = np.nonzero(array >= 0)
+    np.add.at(counts, (units, array[array >= 0]), 1)
+    return counts
+
+
 def percent_agreement(units: Units) -> float:
     """Percent (0-100) of agreeing coder pairs among all pairs of coders who both coded a unit.
 
     With two coders and no missing data this is the share of units they agree on.
     """
-    pairs = agreeing = 0
-    for unit in units:
-        values = [v for v in unit if v is not None]
-        m = len(values)
-        if m == 2:  # the usual case, without a Counter
-            pairs += 1
-            agreeing += values[0] == values[1]
-        elif m > 2:
-            pairs += m * (m - 1) // 2
-            agreeing += sum(c * (c - 1) // 2 for c in Counter(values).values())
+    array, categories = coded(units)
+    return percent_agreement_of(value_counts(array, len(categories)))
+
+
+def percent_agreement_of(counts: np.ndarray) -> float:
+    """:func:`percent_agreement` from the units' category counts."""
+    m = counts.sum(axis=1)
+    pairs = float((m * (m - 1) / 2).sum())
     if not pairs:
         raise Undefined(NO_PAIRS)
-    return 100.0 * agreeing / pairs
+    return 100.0 * float((counts * (counts - 1) / 2).sum()) / pairs
 
 
 def cohen_kappa(units: Units) -> float:
     """Cohen's kappa of exactly two coders, over the units both coded."""
     if any(len(unit) != 2 for unit in units):
         raise ValueError("Cohen's kappa compares exactly two coders")
-    pairs = [(a, b) for a, b in units if a is not None and b is not None]
-    n = len(pairs)
+    array, categories = coded(units)
+    return cohen_kappa_of(array.reshape(len(units), 2), len(categories))
+
+
+def cohen_kappa_of(array: np.ndarray, k: int) -> float:
+    """:func:`cohen_kappa` from the coded array of two coders."""
+    both = array[(array >= 0).all(axis=1)]
+    n = len(both)
     if not n:
         raise Undefined(NO_PAIRS)
-    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
-    chance = sum(first[v] * second[v] for v in first)  # expected agreement times n**2
+    first, second = np.bincount(both[:, 0], minlength=k), np.bincount(both[:, 1], minlength=k)
+    chance = int((first * second).sum())  # expected agreement times n**2
     if chance == n * n:
         raise Undefined(ONE_VALUE)
-    observed = sum(a == b for a, b in pairs) / n
+    observed = int((both[:, 0] == both[:, 1]).sum()) / n
     expected = chance / (n * n)
     return (observed - expected) / (1 - expected)
 
@@ -65,17 +89,15 @@ def coincidence_rows(units: Units, categories: Sequence[Hashable] | None = None)
     A unit with m >= 2 values adds every ordered pair of values from different coders, weighted
     1/(m-1); units with fewer than two values add nothing.
     """
-    if categories is None:
-        categories = list(dict.fromkeys(v for unit in units for v in unit if v is not None))
-    index = {c: i for i, c in enumerate(categories)}
-    counts = np.zeros((len(units), len(categories)))
-    for u, unit in enumerate(units):
-        for value in unit:
-            if value is not None:
-                counts[u, index[value]] += 1
+    array, found = coded(units, categories)
+    return coincidence_rows_of(value_counts(array, len(found)))
+
+
+def coincidence_rows_of(counts: np.ndarray) -> np.ndarray:
+    """:func:`coincidence_rows` from the units' category counts."""
     m = counts.sum(axis=1)
     weight = np.divide(1.0, m - 1, out=np.zeros_like(m), where=m >= 2)
-    pairs = np.einsum("uk,ul->ukl", counts, counts) - counts[:, :, None] * np.eye(len(categories))
+    pairs = np.einsum("uk,ul->ukl", counts, counts) - counts[:, :, None] * np.eye(counts.shape[1])
     return pairs * weight[:, None, None]
 
 
@@ -92,7 +114,12 @@ def _alphas(matrices: np.ndarray) -> np.ndarray:
 
 def krippendorff_alpha(units: Units, categories: Sequence[Hashable] | None = None) -> float:
     """Krippendorff's alpha for nominal data: 1 - observed / expected disagreement."""
-    matrix = coincidence_rows(units, categories).sum(axis=0)
+    return krippendorff_alpha_of(coincidence_rows(units, categories))
+
+
+def krippendorff_alpha_of(rows: np.ndarray) -> float:
+    """:func:`krippendorff_alpha` from the units' coincidence rows."""
+    matrix = rows.sum(axis=0)
     if matrix.sum() <= 0:
         raise Undefined(NO_PAIRS)
     alpha = float(_alphas(matrix))
