@@ -85,13 +85,13 @@ def coded_pairs(
     for code in codebook.by_id:
         path = codebook.path_of(code).split("/")
         counted[code] = path[:1] if level == "top" else path if ancestors else path[-1:]
-    pairs: set[tuple[str, str]] = set()
-    for coding in codings:
-        segment = index.get(coding.segment)
-        if segment is None or segment.skipped or coding.code not in counted:
-            continue
-        pairs.update((coding.segment, code) for code in counted[coding.code])
-    return pd.DataFrame(sorted(pairs), columns=["segment", "code"])
+    listed = list(codings)
+    frame = pd.DataFrame({"segment": [c.segment for c in listed], "code": [c.code for c in listed]})
+    spoken = [s for s, segment in index.items() if not segment.skipped]
+    frame = frame[frame["segment"].isin(spoken) & frame["code"].isin(list(counted))]
+    frame = frame.assign(code=frame["code"].map(counted)).explode("code")
+    frame = frame.drop_duplicates().sort_values(["segment", "code"], kind="stable")
+    return frame.reset_index(drop=True)
 
 
 def _column_index(corpus: Corpus, by: Sequence[str]) -> pd.Index:

@@ -58,8 +58,14 @@ def read_all(coding_store: CodingStore, transcripts: Collection[str] | None = No
             cache = _cache_path(folder, path)
         except OSError:
             return [_only(f, transcripts) for f in coding_store.read_all()]  # the store names the file
+        recent = _recent.get(path)
+        if recent is not None and recent[0] == cache:  # read already by this process
+            files.append(_only(recent[1], transcripts))
+            continue
         data = read_cache(cache, FORMAT)
         parsed = _from_json(data, path, transcripts) if data is not None else None
+        if parsed is not None and transcripts is None:
+            _recent[path] = (cache, parsed)
         if parsed is None:
             missed.append((path, cache))
         files.append(parsed or CoderFile(coder="", path=path))
@@ -70,6 +76,11 @@ def read_all(coding_store: CodingStore, transcripts: Collection[str] | None = No
             if path in fresh:
                 write_cache(cache, _to_json(fresh[path]), replaces=f"coder-{coder_slug(path.stem)}-*.json")
     return files
+
+
+#: the last full read of each coder file in this process (a report reads them twice); a changed
+#: file has another cache path, so it is never served from here
+_recent: dict[Path, tuple[Path, CoderFile]] = {}
 
 
 def _only(coder_file: CoderFile, transcripts: Collection[str] | None) -> CoderFile:

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from qualcode.codebook.model import Codebook
+from qualcode.coding import filecache
 from qualcode.coding.anchoring import anchor_for
 from qualcode.coding.records import Coding, DoneMark, coder_slug, now
 from qualcode.coding.resolve import load_codings
@@ -247,7 +248,7 @@ def reconciled_coders(store: CodingStore) -> dict[str, tuple[str, ...]]:
     for entry in entries:
         if entry.get("action") == "reconcile_start" and isinstance(entry.get("coders"), list) and entry.get("coder"):
             found[str(entry["coder"])] = tuple(str(c) for c in entry["coders"])
-    for file in store.read_all():
+    for file in filecache.read_all(store):  # (a read: the cached parse will do)
         memos = [c.memo or "" for c in file.codings.values()]
         if file.coder in found or not memos or not all(m.startswith(_MEMO_PREFIX) and ":" in m for m in memos):
             continue
