@@ -13,7 +13,12 @@ FORMATS = ("md", "docx", "csv", "xlsx")
 
 @click.command("framework")
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True, help="md, docx, csv or xlsx."
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="md",
+    show_default=True,
+    help="Output format: md, docx, csv or xlsx; md and csv print to stdout without -o; docx and xlsx need -o FILE.",
 )
 @click.option(
     "-o",
