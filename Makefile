@@ -43,6 +43,10 @@ demo: $(STAMP)
 	@echo "== Summaries per cell: the largest cells still to write, and the summaries written =="
 	$(QC) summaries --limit 5 --current
 	@echo
+	@echo "== Framework matrix: the summaries per district and theme, with one quote each =="
+	$(QC) framework --coders ana,ben --order-by enrollment --quotes 1 -o reports/framework.md
+	$(QC) framework --coders ana,ben --order-by enrollment --quotes 1 --format docx -o reports/framework.docx
+	@echo
 	@echo "== Cross-case report =="
 	$(QC) report --coders ana,ben -o reports/cross-case.html
 	@echo "Open reports/cross-case.html in a browser (it works offline)."

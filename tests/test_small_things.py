@@ -105,7 +105,22 @@ def _commands(command, path=()):
         yield " ".join(path), command
 
 
-FORMAT_WORDS = {"table", "tree", "text", "json", "csv", "markdown", "xlsx", "qdc", "qdpx", "html", "tsv", "yaml"}
+FORMAT_WORDS = {
+    "table",
+    "tree",
+    "text",
+    "json",
+    "csv",
+    "markdown",
+    "xlsx",
+    "qdc",
+    "qdpx",
+    "html",
+    "tsv",
+    "yaml",
+    "md",
+    "docx",
+}
 
 
 def test_small_every_format_help_names_exactly_its_choices(cli):

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from qualcode.suggest.learn import CodeProgress
     from qualcode.suggest.model import LearnedModel
     from qualcode.suggest.review import Review
+    from qualcode.synthesis.framework import Framework
     from qualcode.synthesis.summaries import Summary
 
 Warn = Callable[[str], None]
@@ -518,6 +519,21 @@ class Study:
 
         case, code, quotes = self.summary_cell(case, code, coders)
         return write_summary(self.project.summaries_dir, self.display, case, code, text, author, quotes)
+
+    def framework(
+        self,
+        coders: Coders = None,
+        level: str = "top",
+        order_by: str | None = None,
+        descending: bool = False,
+    ) -> Framework:
+        """The framework matrix: cases x themes with each cell's summary, quote count and exemplar
+        quotes (cited first), the case attributes as context rows (see ``qualcode framework``)."""
+        from qualcode.synthesis.framework import build_framework
+
+        return build_framework(
+            self.corpus, self.codebook, self.load_codings(coders), self.summaries(coders), level, order_by, descending
+        )
 
     # -- the public data frames (see "Using qualcode from Python" in the README) -----------------
     def segments(self) -> pd.DataFrame:

@@ -69,6 +69,7 @@ def report(study, output, coders, include_suggestions, min_score, filters):
         agreement=AUTO,
         reconciled=study.reconciled_coders(named=coders),
         memos=study.memo_texts(),
+        summaries=study.summaries(coders),
     )
     path = write_output(study, output, html)
     size = len(html.encode("utf-8")) / 1024

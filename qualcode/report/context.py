@@ -11,6 +11,7 @@ counts use the matrix functions and the study's counting rules, so the report's 
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -27,6 +28,7 @@ from qualcode.report.markdown import markdown_blocks
 from qualcode.study.attributes import MISSING, PARTICIPANT_ATTRIBUTE, attribute_value
 from qualcode.study.corpus import Corpus
 from qualcode.study.ordering import natural_key
+from qualcode.synthesis.summaries import CITATION, Summary
 
 __all__ = ["AUTO", "BINS", "MEASURE_LABELS", "report_context"]
 
@@ -88,6 +90,7 @@ def _quotes(
         ordered = sorted(by_code, key=code_index.__getitem__)
         out.append(
             {
+                "i": segment.id,
                 "t": transcript_index[segment.transcript],
                 "s": segment.speaker or "",
                 "tm": format_clock(segment.time_start),
@@ -343,6 +346,30 @@ def _memos(memos: Sequence[Mapping[str, Any]], book: Codebook, codes: list[dict[
 DISAGREEMENT_LIMIT = 200
 
 
+def _framework(
+    summaries: Mapping[tuple[str, str], Summary],
+    columns: list[str],
+    code_index: dict[str, int],
+    quotes: list[dict[str, Any]],
+) -> dict[str, dict[str, Any]]:
+    """The framework view's summaries: ``"<column> <code index>"`` -> the summary's Markdown as
+    blocks (citations left out), author, updated, stale, and the cited quotes (indices)."""
+    position = {q["i"]: n for n, q in enumerate(quotes)}
+    cells: dict[str, dict[str, Any]] = {}
+    for (case, code), summary in summaries.items():
+        if case not in columns or code not in code_index:
+            continue
+        body = re.sub(r"[ \t]*" + CITATION.pattern, "", summary.body)
+        cells[f"{columns.index(case)} {code_index[code]}"] = {
+            "b": markdown_blocks(body),
+            "a": summary.author,
+            "u": summary.updated,
+            "st": summary.stale,
+            "ct": [position[c] for c in summary.citations if c in position],
+        }
+    return cells
+
+
 #: ``agreement=AUTO``: an agreement section whenever two or more hand coders are selected.
 AUTO = "auto"
 
@@ -356,6 +383,7 @@ def report_context(
     agreement: dict[str, Any] | str | None = None,
     reconciled: Mapping[str, Sequence[str]] | None = None,
     memos: Sequence[Mapping[str, Any]] = (),
+    summaries: Mapping[tuple[str, str], Summary] | None = None,
 ) -> dict[str, Any]:
     """Everything the template needs. ``filters``: attributes offered as filters (default: every
     transcript attribute but the case attribute, which is the matrix's columns).
@@ -366,7 +394,8 @@ def report_context(
     :func:`qualcode.coding.reconcile.reconciled_coders`); a dict of that function's data is used
     as given; None (the default) leaves the section out. ``memos``: analytic memos as dicts
     (title, author, date, codes, body, file), shown in their own section and linked from the
-    codes they cite.
+    codes they cite. ``summaries``: the summaries per cell by (case, code), shown in the
+    framework view (without them the view shows the quote counts).
     """
     corpus.require_transcripts()
     reconciled = {c: tuple(v) for c, v in (reconciled or {}).items() if c in selection.hand_coders}
@@ -399,6 +428,7 @@ def report_context(
         "measures": MEASURE_LABELS,
         "memos": [{"a": m["anchor"], "t": m["title"]} for m in memo_items],
         "cases_table": corpus.case_table.context(),
+        "framework": _framework(summaries or {}, columns, code_index, quotes),
     }
     filter_values = [
         {

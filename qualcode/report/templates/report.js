@@ -7,7 +7,8 @@
   var codes = data.codes, quotes = data.quotes, transcripts = data.transcripts, columns = data.columns;
   var UNITS = { segments: "segments", transcripts: "transcripts", participants: "participants", share: "of segments" };
   var PAGE = 100;
-  var state = { measure: "segments", level: "top", filters: {} };
+  var state = { measure: "segments", level: "top", filters: {}, order: "", direction: "asc" };
+  var caseTable = data.cases_table, framework = data.framework;
   var panelSpec = null, panelOpener = null, panelShown = 0, panelList = [];
 
   // Each quote carries its codes and every code above them (a parent counts its children).
@@ -104,6 +105,28 @@
     return { rows: rows, values: values };
   }
 
+  // The case columns in the chosen order: by a case attribute (numbers numerically, text
+  // naturally, missing last also when descending, ties by case name), else the page's order.
+  var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+  function columnOrder() {
+    var order = columns.map(function (_c, i) { return i; }), name = state.order;
+    if (!name) return order;
+    var numeric = caseTable.numeric.indexOf(name) !== -1, sign = state.direction === "desc" ? -1 : 1;
+    function value(col) {
+      var row = caseTable.rows[columns[col]], cell = row ? row[name] : null;
+      return cell && cell.value !== null && cell.value !== undefined ? cell.value : null;
+    }
+    return order.sort(function (a, b) {
+      var va = value(a), vb = value(b);
+      if (va === null || vb === null) {
+        if (va === null && vb === null) return collator.compare(columns[a], columns[b]);
+        return va === null ? 1 : -1;
+      }
+      var diff = numeric ? Number(va) - Number(vb) : collator.compare(String(va), String(vb));
+      return diff !== 0 ? sign * diff : collator.compare(columns[a], columns[b]);
+    });
+  }
+
   function filterText() {
     var parts = [];
     for (var name in state.filters) if (state.filters[name] !== "") parts.push(name + ": " + state.filters[name]);
@@ -115,7 +138,17 @@
     result.rows.forEach(function (code) {
       for (var c = 0; c < ncol; c++) peak = Math.max(peak, result.values[code][c]);
     });
-    var body = document.createElement("tbody");
+    var body = document.createElement("tbody"), order = columnOrder().concat([ncol]);
+    var head = el("tr"), corner = el("th", "corner", "Theme");
+    corner.setAttribute("scope", "col");
+    head.appendChild(corner);
+    order.forEach(function (col) {
+      var th = el("th", col === ncol ? "total" : null, col === ncol ? "All cases" : columns[col]);
+      th.setAttribute("scope", "col");
+      head.appendChild(th);
+    });
+    var thead = document.getElementById("matrix").tHead;
+    thead.replaceChild(head, thead.rows[0]);
     result.rows.forEach(function (code) {
       var info = codes[code], tr = el("tr"), th = el("th", "d" + info.depth), link = el("a", null, info.label);
       tr.setAttribute("data-code-id", info.id);
@@ -130,7 +163,8 @@
         th.appendChild(memo);
       });
       tr.appendChild(th);
-      result.values[code].forEach(function (value, col) {
+      order.forEach(function (col) {
+        var value = result.values[code][col];
         var total = col === ncol, td = el("td", total ? "total" : "h" + heatBin(value, peak));
         var button = el("button", null, format(value, measure));
         var where = total ? "all cases" : columns[col];
@@ -157,6 +191,89 @@
       panelOpener = findButton(panelSpec.code, panelSpec.col) || panelOpener;
       showQuotes(panelSpec, panelOpener, false);
     }
+    renderFramework();
+  }
+
+  // --- The framework matrix: case attributes on top, a summary (or the count) per cell ------------
+
+  function spans(parent, items) {
+    items.forEach(function (item) {
+      var tag = item[0] === "b" ? "strong" : item[0] === "i" ? "em" : item[0] === "c" ? "code" : null;
+      parent.appendChild(tag ? el(tag, null, item[1]) : document.createTextNode(item[1]));
+    });
+  }
+
+  function markdown(blocks) {
+    var box = el("div", "fw-summary");
+    blocks.forEach(function (block) {
+      if (block.kind === "ul") {
+        var list = el("ul");
+        block.items.forEach(function (item) { var li = el("li"); spans(li, item); list.appendChild(li); });
+        box.appendChild(list);
+        return;
+      }
+      var node = el(block.kind === "h" ? "h4" : "p");
+      spans(node, block.spans);
+      box.appendChild(node);
+    });
+    return box;
+  }
+
+  function renderFramework() {
+    var table = document.getElementById("framework");
+    if (!table) return;
+    var order = columnOrder(), head = el("tr"), corner = el("th", "corner", "Theme"), body = document.createElement("tbody");
+    corner.setAttribute("scope", "col");
+    head.appendChild(corner);
+    order.forEach(function (col) {
+      var th = el("th", null, columns[col]);
+      th.setAttribute("scope", "col");
+      head.appendChild(th);
+    });
+    table.tHead.replaceChild(head, table.tHead.rows[0]);
+    caseTable.attributes.forEach(function (name) {
+      var tr = el("tr", "context"), th = el("th", null, name.replace(/_/g, " "));
+      th.setAttribute("scope", "row");
+      tr.appendChild(th);
+      order.forEach(function (col) {
+        var row = caseTable.rows[columns[col]];
+        tr.appendChild(el("td", null, row && row[name] ? row[name].text : ""));
+      });
+      body.appendChild(tr);
+    });
+    rowCodes().forEach(function (code) {
+      var info = codes[code], tr = el("tr"), th = el("th", "d" + info.depth, info.label);
+      tr.setAttribute("data-code-id", info.id);
+      th.setAttribute("scope", "row");
+      tr.appendChild(th);
+      order.forEach(function (col) {
+        var td = el("td"), button = el("button", "fw-cell"), cell = framework[col + " " + code];
+        var n = cellQuotes({ code: code, col: col, plain: true }).length, count = n + (n === 1 ? " quote" : " quotes");
+        button.type = "button";
+        button.setAttribute("data-code", String(code));
+        button.setAttribute("data-col", String(col));
+        button.setAttribute("data-plain", "");
+        button.setAttribute("data-framework", "");
+        if (cell) {
+          button.appendChild(markdown(cell.b));
+          var meta = el("span", "fw-count", count + (cell.a ? " · " + cell.a : ""));
+          button.appendChild(meta);
+          if (cell.st) {
+            var stale = el("span", "badge stale", "stale");
+            stale.title = "The cell's quotes changed since this summary was written";
+            button.appendChild(stale);
+          }
+          button.setAttribute("aria-label", info.label + " in " + columns[col] + ": summary, " + count + (cell.st ? ", stale" : ""));
+        } else {
+          button.appendChild(el("span", "fw-count", count));
+          button.setAttribute("aria-label", info.label + " in " + columns[col] + ": " + count + ", no summary");
+        }
+        td.appendChild(button);
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    table.replaceChild(body, table.tBodies[0]);
   }
 
   function findButton(code, col) {
@@ -197,6 +314,10 @@
     if (t.role) meta.appendChild(el("span", "q-role", t.role));
     meta.appendChild(el("span", "q-case", t.case));
     meta.appendChild(el("span", "q-transcript", t.id));
+    if (panelSpec && panelSpec.cited && panelSpec.cited.indexOf(index) !== -1) {
+      li.className += " cited";
+      meta.appendChild(el("span", "badge cited", "cited"));
+    }
     if (q.k.length) meta.appendChild(el("span", "q-coders", "coded by " + q.k.map(function (k) { return data.coders[k]; }).join(", ")));
     li.appendChild(meta);
     var chips = el("ul", "chips");
@@ -239,6 +360,10 @@
     panelSpec = spec;
     panelOpener = opener;
     panelList = cellQuotes(spec);
+    if (spec.cited && spec.cited.length) {
+      var cited = spec.cited.filter(function (i) { return panelList.indexOf(i) !== -1; });
+      panelList = cited.concat(panelList.filter(function (i) { return cited.indexOf(i) === -1; }));
+    }
     panelShown = 0;
     document.querySelectorAll("td.selected").forEach(function (td) { td.classList.remove("selected"); });
     if (opener && opener.closest("#matrix")) opener.parentNode.classList.add("selected");
@@ -291,6 +416,10 @@
       plain: button.hasAttribute("data-plain")
     };
     if (button.hasAttribute("data-code2")) spec.code2 = Number(button.getAttribute("data-code2"));
+    if (button.hasAttribute("data-framework")) {
+      var cell = framework[spec.col + " " + spec.code];
+      spec.cited = cell ? cell.ct : [];
+    }
     showQuotes(spec, button, true);
   });
 
@@ -413,6 +542,20 @@
     });
   });
 
+  // Every "order cases by" control (the matrix's and the framework's) sets one order.
+  function syncOrder() {
+    document.querySelectorAll("select[data-order]").forEach(function (s) { s.value = state.order; });
+    document.querySelectorAll("select[data-direction]").forEach(function (s) { s.value = state.direction; });
+  }
+  document.querySelectorAll("select[data-order], select[data-direction]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      if (select.hasAttribute("data-order")) state.order = select.value;
+      else state.direction = select.value;
+      syncOrder();
+      renderMatrix();
+    });
+  });
+
   // Exemplar quotes on the code pages refer to the same embedded quotes.
   document.querySelectorAll("ol.exemplars[data-quotes]").forEach(function (list) {
     list.getAttribute("data-quotes").split(" ").forEach(function (i) {
@@ -431,5 +574,9 @@
   document.querySelectorAll("select[data-filter]").forEach(function (select) {
     state.filters[select.getAttribute("data-filter")] = select.value;
   });
+  var restored = document.querySelector("select[data-order]"), way = document.querySelector("select[data-direction]");
+  if (restored) state.order = restored.value;
+  if (way) state.direction = way.value;
+  syncOrder();
   renderMatrix();
 })();
