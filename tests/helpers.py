@@ -218,6 +218,19 @@ CODINGS = {
 }
 
 
+#: A third case for the case-attribute and framework tests (one teacher in Cedar).
+CEDAR = """\
+    ---
+    case: Cedar
+    participant: C-T1
+    role: teacher
+    ---
+    Interviewer: What about data?
+
+    Kim Park: We look at benchmark results in our PLC.
+    """
+
+
 def segment(project, prefix: str):
     found = [s for s in project.corpus.segments if s.text.startswith(prefix)]
     assert len(found) == 1, prefix

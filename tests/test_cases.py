@@ -10,18 +10,7 @@ from qualcode.app.study import open_project
 from qualcode.report.context import report_context
 from qualcode.study.attributes import MISSING
 from qualcode.study.cases import parse_number
-from tests.helpers import TRANSCRIPTS, build_study, tree
-
-CEDAR = """\
-    ---
-    case: Cedar
-    participant: C-T1
-    role: teacher
-    ---
-    Interviewer: What about data?
-
-    Kim Park: We look at benchmark results in our PLC.
-    """
+from tests.helpers import CEDAR, TRANSCRIPTS, build_study, tree
 
 CASES_CSV = """\
 case,locale,enrollment,title1_share,foster_youth

@@ -8,18 +8,7 @@ import io
 import pytest
 
 from qualcode.app.study import open_project
-from tests.helpers import TRANSCRIPTS, build_study, segment, tree
-
-CEDAR = """\
-    ---
-    case: Cedar
-    participant: C-T1
-    role: teacher
-    ---
-    Interviewer: What about data?
-
-    Kim Park: We look at benchmark results in our PLC.
-    """
+from tests.helpers import CEDAR, TRANSCRIPTS, build_study, segment, tree
 
 CASES_CSV = """\
 case,locale,enrollment

@@ -130,6 +130,17 @@ class OutputFile(click.ParamType):
 OUTPUT = OutputFile()
 
 
+def order_options(func: F) -> F:
+    """--order-by ATTR and --descending: case columns ordered by a case attribute (matrix, framework)."""
+    func = click.option("--descending", is_flag=True, help="With --order-by: largest (or last) first.")(func)
+    return click.option(
+        "--order-by",
+        "order_by",
+        metavar="ATTR",
+        help="Order the case columns by a case attribute of cases.csv (numbers numerically, missing last).",
+    )(func)
+
+
 def write_output(study: Any, output: str | Path, data: str | bytes) -> Path:
     """Write a result to ``-o`` (relative paths stay inside the project) atomically; return the path."""
     path = study.project.output_path(output)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from qualcode.cli.common import OUTPUT, coders_option, emit, pass_study, write_output
+from qualcode.cli.common import OUTPUT, coders_option, emit, order_options, pass_study, write_output
 from qualcode.codebook.model import LEVELS
 from qualcode.errors import InputError, UsageError
 
@@ -36,8 +36,7 @@ FORMATS = ("md", "docx", "csv", "xlsx")
     show_default=True,
     help="top: one row per top-level code; all: every code.",
 )
-@click.option("--order-by", "order_by", metavar="ATTR", help="Order the case columns by a case attribute.")
-@click.option("--descending", is_flag=True, help="With --order-by: largest (or last) first.")
+@order_options
 @pass_study
 def framework(study, fmt, output, quotes, coders, level, order_by, descending):
     """Export the framework matrix: cases x themes with each cell's summary (md, docx, csv, xlsx).

@@ -8,7 +8,16 @@ import click
 import pandas as pd
 
 from qualcode.analysis.matrix import MEASURES, build_matrix, cooccurrence, matrix_json
-from qualcode.cli.common import OUTPUT, coders_option, emit, format_option, pass_study, split_names, write_output
+from qualcode.cli.common import (
+    OUTPUT,
+    coders_option,
+    emit,
+    format_option,
+    order_options,
+    pass_study,
+    split_names,
+    write_output,
+)
 from qualcode.codebook.model import LEVELS, Codebook
 from qualcode.common.spreadsheet import to_xlsx
 from qualcode.common.tabular import safe_cell, to_csv, to_json, to_markdown, to_table
@@ -102,13 +111,7 @@ def _write(study, table, fmt, output, sheet) -> None:
     show_default=True,
     help="segments, transcripts or participants with the code, or share of the column's segments (0-1).",
 )
-@click.option(
-    "--order-by",
-    "order_by",
-    metavar="ATTR",
-    help="Order the case columns by a case attribute of cases.csv (numbers numerically, missing last).",
-)
-@click.option("--descending", is_flag=True, help="With --order-by: largest (or last) first.")
+@order_options
 @selection_options
 @format_option(*FORMATS)
 @click.option(
