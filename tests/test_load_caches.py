@@ -187,3 +187,16 @@ def test_codings_of_one_transcript_are_those_of_the_whole_study_there(coded, mon
         assert only.codings == [c for c in everything.codings if c.transcript == "a"]
         assert only.notes == everything.notes and only.done == everything.done
         assert only.coders == everything.coders == ["ana", "ben"]
+
+
+def test_only_the_changed_coder_file_is_parsed_again(coded, monkeypatch):
+    _codings(coded)
+    study = open_project(coded)
+    study.code(segment(study, "We meet").id, ["data_use"], "ben")
+    parsed = []
+    real = store_module.parse_coder_file
+    monkeypatch.setattr(
+        store_module, "parse_coder_file", lambda text, path, d: parsed.append(path.name) or real(text, path, d)
+    )
+    assert ("ben", "data_use") in {(c.coder, c.code) for c in _codings(coded)[0]}
+    assert parsed == ["ben.jsonl"]

@@ -69,13 +69,11 @@ def read_all(coding_store: CodingStore, transcripts: Collection[str] | None = No
         if parsed is None:
             missed.append((path, cache))
         files.append(parsed or CoderFile(coder="", path=path))
-    if missed:
-        fresh = {f.path: f for f in coding_store.read_all()}  # every problem of every file at once
-        files = [_only(fresh[f.path], transcripts) if f.path in fresh else f for f in files]
-        for path, cache in missed:
-            if path in fresh:
-                write_cache(cache, _to_json(fresh[path]), replaces=f"coder-{coder_slug(path.stem)}-*.json")
-    return files
+    # only the files that changed are parsed (every problem of every one at once)
+    fresh = {f.path: f for f in coding_store.read_paths([path for path, _cache in missed])}
+    for path, cache in missed:
+        write_cache(cache, _to_json(fresh[path]), replaces=f"coder-{coder_slug(path.stem)}-*.json")
+    return [_only(fresh[f.path], transcripts) if f.path in fresh else f for f in files]
 
 
 #: the last full read of each coder file in this process (a report reads them twice); a changed

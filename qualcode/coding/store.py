@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -262,10 +262,14 @@ class CodingStore:
         return found
 
     def read_all(self) -> list[CoderFile]:
+        return self.read_paths(self.files())
+
+    def read_paths(self, paths: Iterable[Path]) -> list[CoderFile]:
+        """Parse these coder files; a StoreError names every problem of every file at once."""
         files: list[CoderFile] = []
         messages: list[str] = []
         problems: list[Problem] = []
-        for path in self.files():
+        for path in paths:
             try:
                 files.append(self.read_path(path))
             except StoreError as exc:
